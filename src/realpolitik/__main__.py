@@ -1,0 +1,5 @@
+"""Allow ``python -m realpolitik``."""
+
+from .cli import main
+
+main()

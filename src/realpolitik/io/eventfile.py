@@ -1,0 +1,142 @@
+"""Read event files (CSV or Parquet in realpolitik's format) with strict or lenient validation."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .._errors import DataError
+from ..actors import ActorRegistry
+from ..events import COLUMN_COUNT_KEY, INPUT_COLUMNS, REQUIRED_COLUMNS, LoadResult, has_undecodable_bytes, validate_records
+
+__all__ = ["read_events", "records_from_frame", "write_rejections"]
+
+
+def read_events(
+    path: str | Path,
+    *,
+    lenient: bool = False,
+    registry: ActorRegistry | None = None,
+    bibliography: Iterable[str] | None = None,
+) -> LoadResult:
+    """Read and validate an event file.
+
+    Strict by default: the first bad row raises a :class:`DataError` naming the file, line,
+    field and value, so a bad file is refused whole. With ``lenient=True`` the good rows are
+    kept and every refused row is listed in the result; ``read == loaded + rejected``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError("no such file", file=str(path))
+    if path.suffix.lower() in {".parquet", ".pq"}:
+        records: Iterable[tuple[int, dict[str, object]]] = _parquet_records(path)
+        unit = "row"
+    else:
+        records = list(_csv_records(path))
+        unit = "line"
+    result = validate_records(
+        records, source=str(path), registry=registry, bibliography=bibliography, line_unit=unit
+    )
+    if not lenient:
+        result.raise_first()
+    return result
+
+
+def records_from_frame(frame: pd.DataFrame) -> list[tuple[int, dict[str, object]]]:
+    """Turn a DataFrame of raw events into ``(row, record)`` pairs for validation."""
+    _check_header([str(c) for c in frame.columns], source="<DataFrame>")
+    out = []
+    for i, record in enumerate(frame.to_dict("records"), start=1):
+        out.append((i, {k: _as_text(v) for k, v in record.items()}))
+    return out
+
+
+def write_rejections(result: LoadResult, path: str | Path) -> Path:
+    """Write the refused rows, each with its line, field and reason, to a CSV side file."""
+    path = Path(path)
+    result.rejections_frame().to_csv(path, index=False)
+    return path
+
+
+def _as_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, (datetime, pd.Timestamp)):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _check_header(header: list[str], *, source: str) -> list[str]:
+    names = [h.strip().lower() for h in header]
+    for i, name in enumerate(names):
+        if not name:
+            raise DataError("header has an empty column name", file=source, line=1, field=f"column {i + 1}")
+        if names.index(name) != i:
+            raise DataError("column appears twice in the header", file=source, line=1, field=name)
+        if name not in INPUT_COLUMNS:
+            raise DataError(
+                f"unknown column; allowed columns are {', '.join(INPUT_COLUMNS)}",
+                file=source,
+                line=1,
+                field=name,
+            )
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise DataError(
+            f"header lacks required column(s) {', '.join(missing)}", file=source, line=1, field=missing[0]
+        )
+    return names
+
+
+def _csv_records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
+    source = str(path)
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if not raw.strip():
+        raise DataError("file is empty: expected a header row", file=source, line=1)
+    text = raw.decode("utf-8", errors="surrogateescape")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV: {exc}", file=source, line=1) from None
+    if any(has_undecodable_bytes(h) for h in header):
+        raise DataError("header is not valid UTF-8", file=source, line=1)
+    names = _check_header(header, source=source)
+    last_line = reader.line_num
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DataError(f"malformed CSV: {exc}", file=source, line=last_line + 1) from None
+        line = last_line + 1
+        last_line = reader.line_num
+        if not fields:
+            continue  # a blank line is not a row
+        if len(fields) != len(names):
+            record = {f"column {i + 1}": v for i, v in enumerate(fields)}
+            record[COLUMN_COUNT_KEY] = f"has {len(fields)} fields, the header has {len(names)}"
+            yield line, record
+            continue
+        yield line, dict(zip(names, fields))
+
+
+
+def _parquet_records(path: Path) -> list[tuple[int, dict[str, object]]]:
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise DataError(f"cannot read Parquet: {exc}", file=str(path)) from None
+    _check_header([str(c) for c in frame.columns], source=str(path))
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    return records_from_frame(frame)

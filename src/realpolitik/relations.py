@@ -1,0 +1,243 @@
+"""Relations, the shared currency: a directed stance in [-1, 1] per dyad and period.
+
+Observed relations come from events; simulated ones come from the model; every measure
+of structure takes this one table.
+
+The stance estimator
+--------------------
+Events are sparse, so a quiet year must not read as a neutral one. For each directed dyad
+the estimator keeps two exponentially decaying sums over periods t:
+
+    A_t = λ A_{t-1} + Σ_e share_e,t · g_e / 10      (evidence: scaled Goldstein weights)
+    B_t = λ B_{t-1} + Σ_e share_e,t                 (how much evidence there is)
+
+with λ = 0.5 ** (period length / half-life). The stance is the evidence-weighted mean
+Goldstein weight shrunk toward neutral by a prior worth ``prior`` events:
+
+    stance_t = A_t / (B_t + prior),   confidence_t = B_t / (B_t + prior).
+
+In a quiet period both sums decay together: the last known relation carries forward, and
+only as the evidence fades over several half-lives does the stance drift back toward 0
+while ``confidence`` falls. An event is spread over the periods its dates cover in
+proportion to the days in each (``share``): a year-precision event weighs a quarter in
+each quarter of its year, an event dated 1953-1957 a fifth in each year. ``n`` counts the
+events touching a period; ``goldstein`` is the share-weighted sum of their weights.
+Rows start at a dyad's first event: before any evidence there is no stance to report.
+
+References
+----------
+Goldstein, J. S. (1992). A Conflict-Cooperation Scale for WEIS Events Data. *Journal of
+Conflict Resolution* 36(2), 369-385.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ._errors import RealpolitikError
+
+__all__ = ["FREQUENCIES", "RELATION_COLUMNS", "Relations", "estimate_stance", "relations"]
+
+#: Period name → (DuckDB date_trunc unit, SQL interval step, pandas period code, years).
+FREQUENCIES: dict[str, tuple[str, str]] = {
+    "year": ("year", "1 YEAR"),
+    "quarter": ("quarter", "3 MONTH"),
+    "month": ("month", "1 MONTH"),
+}
+_PANDAS_FREQ = {"year": "Y", "quarter": "Q", "month": "M"}
+_YEARS_PER_PERIOD = {"year": 1.0, "quarter": 0.25, "month": 1.0 / 12.0}
+
+RELATION_COLUMNS = [
+    "period",
+    "period_start",
+    "src",
+    "tgt",
+    "stance",
+    "confidence",
+    "goldstein",
+    "weight",
+    "n",
+    *[f"n_q{q}" for q in range(1, 5)],
+    *[f"goldstein_q{q}" for q in range(1, 5)],
+]
+
+
+@dataclass(frozen=True)
+class Relations:
+    """A tidy table of directed stances: one row per (period, src, tgt).
+
+    ``frame`` holds at least ``period``, ``period_start``, ``src``, ``tgt`` and ``stance``;
+    observed relations add the evidence columns of ``RELATION_COLUMNS``.
+    """
+
+    frame: pd.DataFrame
+    freq: str = "year"
+    half_life: float | None = None
+    prior: float | None = None
+
+    DEFAULT_HALF_LIFE = 1.0  # years
+    DEFAULT_PRIOR = 1.0  # event-equivalents of neutral evidence
+
+    def to_pandas(self) -> pd.DataFrame:
+        """A copy of the table."""
+        return self.frame.copy()
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def actors(self) -> list[str]:
+        """Every actor that appears as source or target."""
+        return sorted(set(self.frame["src"]) | set(self.frame["tgt"]))
+
+    def dyad(self, src: str, tgt: str) -> pd.DataFrame:
+        """The rows of one directed dyad, in time order."""
+        f = self.frame
+        return f[(f["src"] == src) & (f["tgt"] == tgt)].sort_values("period_start").reset_index(drop=True)
+
+    def symmetric(self) -> pd.DataFrame:
+        """Undirected stance per period: the mean of the two directions (or the one observed).
+
+        Columns ``period``, ``period_start``, ``a``, ``b`` (a < b), ``stance``, ``ab``, ``ba``.
+        """
+        f = self.frame[["period", "period_start", "src", "tgt", "stance"]]
+        a = np.where(f["src"] < f["tgt"], f["src"], f["tgt"])
+        b = np.where(f["src"] < f["tgt"], f["tgt"], f["src"])
+        keyed = f.assign(a=a, b=b, direction=np.where(f["src"] == a, "ab", "ba"))
+        wide = keyed.pivot_table(
+            index=["period", "period_start", "a", "b"], columns="direction", values="stance", aggfunc="first"
+        ).reset_index()
+        for col in ("ab", "ba"):
+            if col not in wide:
+                wide[col] = np.nan
+        wide["stance"] = wide[["ab", "ba"]].mean(axis=1)
+        wide.columns.name = None
+        return wide[["period", "period_start", "a", "b", "stance", "ab", "ba"]].sort_values(
+            ["a", "b", "period_start"]
+        ).reset_index(drop=True)
+
+    def matrix(self, period: str) -> pd.DataFrame:
+        """The stance matrix of one period (rows: src, columns: tgt; NaN where unobserved)."""
+        f = self.frame[self.frame["period"] == str(period)]
+        if f.empty:
+            raise RealpolitikError(f"no relations in period '{period}'")
+        return f.pivot(index="src", columns="tgt", values="stance")
+
+
+def _period_grid(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.PeriodIndex:
+    code = _PANDAS_FREQ[freq]
+    return pd.period_range(pd.Period(first, freq=code), pd.Period(last, freq=code), freq=code)
+
+
+def _bound(value: int | str | date | None, freq: str, *, end: bool) -> pd.Period | None:
+    if value is None:
+        return None
+    text = str(value)
+    stamp = pd.Timestamp(f"{text}-12-31" if end else f"{text}-01-01") if text.isdigit() else pd.Timestamp(text)
+    return pd.Period(stamp, freq=_PANDAS_FREQ[freq])
+
+
+def estimate_stance(
+    aggregates: pd.DataFrame,
+    *,
+    freq: str = "year",
+    half_life: float = Relations.DEFAULT_HALF_LIFE,
+    prior: float = Relations.DEFAULT_PRIOR,
+    start: int | str | date | None = None,
+    end: int | str | date | None = None,
+) -> Relations:
+    """Turn per-period event aggregates into a continuous stance (see the module docstring).
+
+    ``aggregates`` has one row per (period_start, src, tgt) with ``goldstein`` (share-weighted
+    sum), ``weight`` (sum of shares), ``n`` and the per-quad columns, as
+    :meth:`EventStore.aggregate` returns.
+    """
+    if freq not in FREQUENCIES:
+        raise RealpolitikError(f"unknown period '{freq}': use one of {', '.join(FREQUENCIES)}")
+    if not half_life > 0:
+        raise RealpolitikError("half_life must be positive (years)")
+    if not prior >= 0:
+        raise RealpolitikError("prior must be zero or positive")
+    if aggregates.empty:
+        return Relations(pd.DataFrame(columns=RELATION_COLUMNS), freq, half_life, prior)
+
+    code = _PANDAS_FREQ[freq]
+    last_bound = _bound(end, freq, end=True)
+    periods = aggregates["period_start"].dt.to_period(code)
+    last = periods.max() if last_bound is None else last_bound
+    grid = _period_grid(periods.min().start_time, last.start_time, freq)
+    keep = periods <= last
+    agg = aggregates[keep.to_numpy()]
+    periods = periods[keep.to_numpy()]
+
+    dyads = agg[["src", "tgt"]].drop_duplicates().sort_values(["src", "tgt"]).reset_index(drop=True)
+    dyad_index = pd.MultiIndex.from_frame(dyads)
+    d = dyad_index.get_indexer(pd.MultiIndex.from_frame(agg[["src", "tgt"]]))
+    t = grid.get_indexer(periods)
+    shape = (len(dyads), len(grid))
+    sums = {}
+    for col in ["goldstein", "weight", "n", *[f"n_q{q}" for q in range(1, 5)], *[f"goldstein_q{q}" for q in range(1, 5)]]:
+        arr = np.zeros(shape)
+        np.add.at(arr, (d, t), agg[col].to_numpy(dtype=float))
+        sums[col] = arr
+
+    decay = 0.5 ** (_YEARS_PER_PERIOD[freq] / half_life)
+    evidence = np.zeros(shape)
+    mass = np.zeros(shape)
+    a = np.zeros(len(dyads))
+    b = np.zeros(len(dyads))
+    for k in range(len(grid)):
+        a = decay * a + sums["goldstein"][:, k] / 10.0
+        b = decay * b + sums["weight"][:, k]
+        evidence[:, k] = a
+        mass[:, k] = b
+    stance = evidence / (mass + prior) if prior > 0 else np.divide(evidence, mass, out=np.zeros(shape), where=mass > 0)
+    confidence = mass / (mass + prior) if prior > 0 else (mass > 0).astype(float)
+
+    first_seen = np.argmax(sums["weight"] > 0, axis=1)
+    started = np.arange(len(grid))[None, :] >= first_seen[:, None]
+    rows, cols = np.nonzero(started)
+    frame = pd.DataFrame(
+        {
+            "period": grid[cols].astype(str),
+            "period_start": grid[cols].start_time.astype("datetime64[s]"),
+            "src": dyads["src"].to_numpy()[rows],
+            "tgt": dyads["tgt"].to_numpy()[rows],
+            "stance": np.clip(stance[rows, cols], -1.0, 1.0),
+            "confidence": confidence[rows, cols],
+            "goldstein": sums["goldstein"][rows, cols],
+            "weight": sums["weight"][rows, cols],
+            "n": sums["n"][rows, cols].astype("int64"),
+            **{f"n_q{q}": sums[f"n_q{q}"][rows, cols].astype("int64") for q in range(1, 5)},
+            **{f"goldstein_q{q}": sums[f"goldstein_q{q}"][rows, cols] for q in range(1, 5)},
+        }
+    )
+    first_bound = _bound(start, freq, end=False)
+    if first_bound is not None:
+        frame = frame[frame["period_start"] >= first_bound.start_time]
+    frame = frame.sort_values(["period_start", "src", "tgt"]).reset_index(drop=True)
+    return Relations(frame[RELATION_COLUMNS], freq, half_life, prior)
+
+
+def relations(
+    events: pd.DataFrame,
+    *,
+    freq: str = "year",
+    actors: Sequence[str] | None = None,
+    start: int | str | date | None = None,
+    end: int | str | date | None = None,
+    half_life: float = Relations.DEFAULT_HALF_LIFE,
+    prior: float = Relations.DEFAULT_PRIOR,
+) -> Relations:
+    """Relations from a validated event table (e.g. ``realpolitik.datasets.cold_war_triangle()``)."""
+    from .store import EventStore
+
+    with EventStore() as store:
+        store.insert(events)
+        return store.relations(
+            freq=freq, actors=actors, start=start, end=end, half_life=half_life, prior=prior
+        )

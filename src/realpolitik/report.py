@@ -1,0 +1,128 @@
+"""The HTML report of the triangle's history: figure, key events and the yearly table."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import datasets
+from .citations import bibliography, citation_keys
+from .plots import plot_dyad_stance
+from .relations import Relations, relations
+
+__all__ = ["CORE", "KEY_EVENTS", "ReportResult", "core_dyad_table", "write_report"]
+
+CORE = ("USA", "USSR", "PRC")
+CORE_DYADS = (("PRC", "USSR"), ("PRC", "USA"), ("USA", "USSR"))
+
+#: Curated events marked on the figure, by event id, with a short label.
+KEY_EVENTS: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """Where the report went, and the yearly table it shows."""
+
+    path: Path
+    table: pd.DataFrame
+
+
+def core_dyad_table(rel: Relations, *, start: int = 1949, end: int = 1991) -> pd.DataFrame:
+    """Yearly undirected stance of the three core dyads, one column per dyad."""
+    sym = rel.symmetric()
+    sym = sym[sym.apply(lambda r: (r["a"], r["b"]) in CORE_DYADS, axis=1)]
+    sym = sym.assign(dyad=sym["a"] + "–" + sym["b"], year=sym["period_start"].dt.year)
+    wide = sym.pivot(index="year", columns="dyad", values="stance")
+    wide = wide.loc[(wide.index >= start) & (wide.index <= end)].round(3)
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def _key_events(events: pd.DataFrame) -> pd.DataFrame:
+    found = events[events["event_id"].isin(KEY_EVENTS)]
+    return found.assign(label=found["event_id"].map(KEY_EVENTS)).sort_values("date_start")
+
+
+def _html_table(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = []
+        for v in row:
+            if isinstance(v, float):
+                cls = "pos" if v > 0.05 else "neg" if v < -0.05 else ""
+                cells.append(f'<td class="{cls}">{v:+.2f}</td>')
+            else:
+                cells.append(f"<td>{html.escape(str(v))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; line-height: 1.45; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 1em 0; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.2em 0.6em; text-align: left; }
+td.pos { color: #1e8449; } td.neg { color: #b03a2e; }
+img { max-width: 100%; }
+.note { color: #555; font-size: 0.9em; }
+"""
+
+
+def write_report(
+    out_dir: str | Path,
+    *,
+    events: pd.DataFrame | None = None,
+    start: int = 1949,
+    end: int = 1991,
+) -> ReportResult:
+    """Write ``out_dir/index.html`` and its figure from the shipped (or given) events."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    events = datasets.cold_war_triangle() if events is None else events
+    rel = relations(events, freq="year", actors=list(CORE), end=end)
+    table = core_dyad_table(rel, start=start, end=end)
+
+    keys = _key_events(events)
+    fig = plot_dyad_stance(
+        Relations(rel.frame[rel.frame["period_start"].dt.year >= start], rel.freq),
+        CORE_DYADS,
+        key_events=keys,
+        title=f"The strategic triangle, {start}–{end}: stance of the three dyads",
+    )
+    fig.savefig(out / "stance.png", dpi=110)
+
+    bib = bibliography()
+    cited = [k for k in citation_keys(events["citation"]) if k in bib]
+    key_rows = "".join(
+        f"<tr><td>{e.date_start:%Y-%m-%d}</td><td>{html.escape(e.precision)}</td>"
+        f"<td>{html.escape(e.src)} → {html.escape(e.tgt)}</td><td>{html.escape(e.description)}</td>"
+        f"<td>{html.escape(e.citation)}</td></tr>"
+        for e in keys.itertuples(index=False)
+    )
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>realpolitik — the strategic triangle</title>
+<style>{_STYLE}</style></head><body>
+<h1>The strategic triangle, {start}–{end}</h1>
+<p>Stance of the United States, the Soviet Union and the People's Republic of China toward
+each other, estimated from {len(events)} dated, sourced events (CAMEO-coded, Goldstein-weighted).
+Each line is the mean of the two directions of a dyad; the band spans them.</p>
+<img src="stance.png" alt="Stance of the three core dyads by year">
+<p class="note">Estimator: exponentially weighted mean of Goldstein weights (÷10) with a half-life of
+{rel.half_life:g} year(s), shrunk toward neutral by a prior worth {rel.prior:g} event(s); quiet years carry the
+last known relation forward while its confidence decays. See <code>realpolitik.relations</code>.</p>
+<h2>Key events</h2>
+<table><thead><tr><th>date</th><th>precision</th><th>who → whom</th><th>what</th><th>source</th></tr></thead>
+<tbody>{key_rows}</tbody></table>
+<h2>Yearly stance</h2>
+{_html_table(table)}
+<h2>Works cited by the data</h2>
+<p class="note">{len(cited)} works; <code>realpolitik cite</code> prints their BibTeX.</p>
+<ul>{''.join(f'<li><code>{html.escape(k)}</code></li>' for k in sorted(cited))}</ul>
+</body></html>
+"""
+    path = out / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return ReportResult(path, table)
