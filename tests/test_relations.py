@@ -16,6 +16,7 @@ def _agg(rows):
     frame = pd.DataFrame(rows, columns=["year", "src", "tgt", "goldstein", "weight"])
     frame["period_start"] = pd.to_datetime(frame["year"].astype(str) + "-01-01").astype("datetime64[s]")
     frame["n"] = frame["weight"].round().astype(int)
+    frame["net"] = np.sign(frame["goldstein"]) * frame["weight"]
     for q in range(1, 5):
         frame[f"n_q{q}"] = 0
         frame[f"goldstein_q{q}"] = 0.0
@@ -23,7 +24,7 @@ def _agg(rows):
 
 
 def test_quiet_years_carry_the_last_relation_forward():
-    rel = estimate_stance(_agg([(1950, "A", "B", 40.0, 5.0), (1960, "A", "B", -10.0, 1.0)]))
+    rel = estimate_stance(_agg([(1950, "A", "B", 40.0, 5.0), (1960, "A", "B", -10.0, 1.0)]), score="goldstein")
     ab = rel.dyad("A", "B").set_index("period")
     assert list(ab.index) == [str(y) for y in range(1950, 1961)]
     # 1951-1959 have no events, yet the stance stays positive and shrinks only slowly
@@ -33,6 +34,19 @@ def test_quiet_years_carry_the_last_relation_forward():
     assert ab.loc["1951", "n"] == 0
     # the mean of the evidence: five events averaging +8 give a stance near 0.8·5/6
     assert ab.loc["1950", "stance"] == pytest.approx(0.8 * 5 / 6)
+
+
+def test_net_score_counts_cooperation_against_conflict():
+    # two cooperative events of +7 against four conflictual ones of -2: net reads hostile,
+    # the Goldstein mean reads friendly
+    agg = _agg([(1963, "A", "B", 14.0, 2.0)])
+    agg = pd.concat([agg, _agg([(1963, "A", "B", -8.0, 4.0)])], ignore_index=True)
+    net = estimate_stance(agg, score="net", prior=0).dyad("A", "B")["stance"].iloc[0]
+    gold = estimate_stance(agg, score="goldstein", prior=0).dyad("A", "B")["stance"].iloc[0]
+    assert net == pytest.approx((2 - 4) / 6)
+    assert gold == pytest.approx((1.4 - 0.8) / 6)
+    with pytest.raises(RealpolitikError, match="unknown score"):
+        estimate_stance(agg, score="vibes")
 
 
 def test_rows_start_at_first_evidence_and_respect_bounds():
@@ -65,10 +79,11 @@ def test_parameters_are_validated():
     ),
     st.floats(0.25, 5.0),
     st.floats(0.0, 5.0),
+    st.sampled_from(["net", "goldstein"]),
 )
-def test_stance_is_bounded_and_signed_like_its_evidence(events, half_life, prior):
+def test_stance_is_bounded_and_signed_like_its_evidence(events, half_life, prior, score):
     rows = [(y, "A", "B", g * n, float(n)) for y, g, n in events]
-    rel = estimate_stance(_agg(rows), half_life=half_life, prior=prior)
+    rel = estimate_stance(_agg(rows), half_life=half_life, prior=prior, score=score)
     stance = rel.frame["stance"].to_numpy()
     assert np.all(np.abs(stance) <= 1.0 + 1e-12)
     if all(g >= 0 for _, g, _ in events):

@@ -84,8 +84,6 @@ KINDS: frozenset[str] = frozenset({"state", "igo"})
 
 DateLike = _dt.date | str | pd.Timestamp | np.datetime64
 
-_MIN_DATE = _dt.date.min
-_MAX_DATE = _dt.date.max
 _MAX_SUGGESTIONS = 5
 _MAX_SHOWN_NAME = 80  # characters of an unknown name repeated in an error message
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -140,7 +138,8 @@ _FOLD = str.maketrans(
     }
 )
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_/]+")
-_NOT_WORD = re.compile(r"[^\w ]+")
+# Punctuation goes; lone surrogates (undecodable bytes) stay, so that garbled text matches no name.
+_NOT_WORD = re.compile("[^\\w \ud800-\udfff]+")
 
 
 def normalize_name(name: str) -> str:

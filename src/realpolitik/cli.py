@@ -35,6 +35,11 @@ class Format(str, Enum):
     json = "json"
 
 
+class Score(str, Enum):
+    net = "net"
+    goldstein = "goldstein"
+
+
 class Period(str, Enum):
     year = "year"
     quarter = "quarter"
@@ -128,6 +133,7 @@ def relations(
     data: DataOption = None,
     half_life: Annotated[float, typer.Option("--half-life", help="Half-life of evidence, years.")] = 1.0,
     prior: Annotated[float, typer.Option("--prior", help="Weight of the neutral prior, in events.")] = 1.0,
+    score: Annotated[Score, typer.Option("--score", help="Event score: net cooperation or Goldstein weight.")] = Score.net,
 ) -> None:
     """Directed stance per dyad and period, estimated from events."""
     _check_years(start, end)
@@ -135,7 +141,7 @@ def relations(
         store.insert(_events(data))
         rel = store.relations(
             freq=by.value, actors=_actor_codes(actors, start), start=start, end=end,
-            half_life=half_life, prior=prior,
+            half_life=half_life, prior=prior, score=score.value,
         )
     _emit(rel.frame, fmt, title=f"relations by {by.value}",
           columns=["period", "src", "tgt", "stance", "goldstein", "n"])

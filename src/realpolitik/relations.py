@@ -5,24 +5,39 @@ of structure takes this one table.
 
 The stance estimator
 --------------------
-Events are sparse, so a quiet year must not read as a neutral one. For each directed dyad
+Events are sparse, so a quiet year must not read as a neutral one. Each event gets a
+score x_e in [-1, 1] and a share of each period its dates cover. For each directed dyad
 the estimator keeps two exponentially decaying sums over periods t:
 
-    A_t = λ A_{t-1} + Σ_e share_e,t · g_e / 10      (evidence: scaled Goldstein weights)
-    B_t = λ B_{t-1} + Σ_e share_e,t                 (how much evidence there is)
+    A_t = λ A_{t-1} + Σ_e share_e,t · x_e      (evidence)
+    B_t = λ B_{t-1} + Σ_e share_e,t            (how much evidence there is)
 
 with λ = 0.5 ** (period length / half-life). The stance is the evidence-weighted mean
-Goldstein weight shrunk toward neutral by a prior worth ``prior`` events:
+score shrunk toward neutral by a prior worth ``prior`` events:
 
     stance_t = A_t / (B_t + prior),   confidence_t = B_t / (B_t + prior).
 
 In a quiet period both sums decay together: the last known relation carries forward, and
 only as the evidence fades over several half-lives does the stance drift back toward 0
-while ``confidence`` falls. An event is spread over the periods its dates cover in
-proportion to the days in each (``share``): a year-precision event weighs a quarter in
-each quarter of its year, an event dated 1953-1957 a fifth in each year. ``n`` counts the
-events touching a period; ``goldstein`` is the share-weighted sum of their weights.
-Rows start at a dyad's first event: before any evidence there is no stance to report.
+while ``confidence`` falls. Rows start at a dyad's first event: before any evidence there
+is no stance to report.
+
+The event score (``score=``):
+
+* ``"net"`` (default) — net cooperation: +1 for a cooperative event, −1 for a conflictual
+  one, 0 for a neutral one (the sign of its Goldstein weight), so the stance is the
+  balance of cooperation over conflict. Suited to curated data, where one row stands for
+  a whole episode (a year of polemics, a round of talks): on the Goldstein scale one
+  round of deadlocked talks (+7) would outweigh three and a half public denunciations
+  (−2 each), which misreads a year like 1963 in Sino-Soviet relations.
+* ``"goldstein"`` — the Goldstein weight ÷ 10, the classic intensity-weighted mean. Suited
+  to machine-coded news data (GDELT, ICEWS), where volume already carries intensity.
+
+Placement: an event is spread over the periods its dates cover in proportion to the days
+in each (``share``): a year-precision event weighs a quarter in each quarter of its year,
+an event dated 1953–1957 a fifth in each year. ``n`` counts the events touching a period;
+``goldstein`` is the share-weighted sum of their Goldstein weights and ``net`` the
+share-weighted count of cooperative minus conflictual events.
 
 References
 ----------
@@ -41,7 +56,7 @@ import pandas as pd
 
 from ._errors import RealpolitikError
 
-__all__ = ["FREQUENCIES", "RELATION_COLUMNS", "Relations", "estimate_stance", "relations"]
+__all__ = ["FREQUENCIES", "RELATION_COLUMNS", "SCORES", "Relations", "estimate_stance", "relations"]
 
 #: Period name → (DuckDB date_trunc unit, SQL interval step, pandas period code, years).
 FREQUENCIES: dict[str, tuple[str, str]] = {
@@ -49,6 +64,8 @@ FREQUENCIES: dict[str, tuple[str, str]] = {
     "quarter": ("quarter", "3 MONTH"),
     "month": ("month", "1 MONTH"),
 }
+#: Event scores the stance estimator can use (see the module docstring).
+SCORES = ("net", "goldstein")
 _PANDAS_FREQ = {"year": "Y", "quarter": "Q", "month": "M"}
 _YEARS_PER_PERIOD = {"year": 1.0, "quarter": 0.25, "month": 1.0 / 12.0}
 
@@ -60,6 +77,7 @@ RELATION_COLUMNS = [
     "stance",
     "confidence",
     "goldstein",
+    "net",
     "weight",
     "n",
     *[f"n_q{q}" for q in range(1, 5)],
@@ -80,8 +98,11 @@ class Relations:
     half_life: float | None = None
     prior: float | None = None
 
+    score: str | None = None
+
     DEFAULT_HALF_LIFE = 1.0  # years
     DEFAULT_PRIOR = 1.0  # event-equivalents of neutral evidence
+    DEFAULT_SCORE = "net"
 
     def to_pandas(self) -> pd.DataFrame:
         """A copy of the table."""
@@ -147,13 +168,14 @@ def estimate_stance(
     freq: str = "year",
     half_life: float = Relations.DEFAULT_HALF_LIFE,
     prior: float = Relations.DEFAULT_PRIOR,
+    score: str = Relations.DEFAULT_SCORE,
     start: int | str | date | None = None,
     end: int | str | date | None = None,
 ) -> Relations:
     """Turn per-period event aggregates into a continuous stance (see the module docstring).
 
-    ``aggregates`` has one row per (period_start, src, tgt) with ``goldstein`` (share-weighted
-    sum), ``weight`` (sum of shares), ``n`` and the per-quad columns, as
+    ``aggregates`` has one row per (period_start, src, tgt) with ``goldstein`` and ``net``
+    (share-weighted sums), ``weight`` (sum of shares), ``n`` and the per-quad columns, as
     :meth:`EventStore.aggregate` returns.
     """
     if freq not in FREQUENCIES:
@@ -162,8 +184,10 @@ def estimate_stance(
         raise RealpolitikError("half_life must be positive (years)")
     if not prior >= 0:
         raise RealpolitikError("prior must be zero or positive")
+    if score not in SCORES:
+        raise RealpolitikError(f"unknown score '{score}': use one of {', '.join(SCORES)}")
     if aggregates.empty:
-        return Relations(pd.DataFrame(columns=RELATION_COLUMNS), freq, half_life, prior)
+        return Relations(pd.DataFrame(columns=RELATION_COLUMNS), freq, half_life, prior, score)
 
     code = _PANDAS_FREQ[freq]
     last_bound = _bound(end, freq, end=True)
@@ -180,18 +204,19 @@ def estimate_stance(
     t = grid.get_indexer(periods)
     shape = (len(dyads), len(grid))
     sums = {}
-    for col in ["goldstein", "weight", "n", *[f"n_q{q}" for q in range(1, 5)], *[f"goldstein_q{q}" for q in range(1, 5)]]:
+    for col in ["goldstein", "net", "weight", "n", *[f"n_q{q}" for q in range(1, 5)], *[f"goldstein_q{q}" for q in range(1, 5)]]:
         arr = np.zeros(shape)
         np.add.at(arr, (d, t), agg[col].to_numpy(dtype=float))
         sums[col] = arr
 
+    evidence_in = sums["net"] if score == "net" else sums["goldstein"] / 10.0
     decay = 0.5 ** (_YEARS_PER_PERIOD[freq] / half_life)
     evidence = np.zeros(shape)
     mass = np.zeros(shape)
     a = np.zeros(len(dyads))
     b = np.zeros(len(dyads))
     for k in range(len(grid)):
-        a = decay * a + sums["goldstein"][:, k] / 10.0
+        a = decay * a + evidence_in[:, k]
         b = decay * b + sums["weight"][:, k]
         evidence[:, k] = a
         mass[:, k] = b
@@ -210,6 +235,7 @@ def estimate_stance(
             "stance": np.clip(stance[rows, cols], -1.0, 1.0),
             "confidence": confidence[rows, cols],
             "goldstein": sums["goldstein"][rows, cols],
+            "net": sums["net"][rows, cols],
             "weight": sums["weight"][rows, cols],
             "n": sums["n"][rows, cols].astype("int64"),
             **{f"n_q{q}": sums[f"n_q{q}"][rows, cols].astype("int64") for q in range(1, 5)},
@@ -220,7 +246,7 @@ def estimate_stance(
     if first_bound is not None:
         frame = frame[frame["period_start"] >= first_bound.start_time]
     frame = frame.sort_values(["period_start", "src", "tgt"]).reset_index(drop=True)
-    return Relations(frame[RELATION_COLUMNS], freq, half_life, prior)
+    return Relations(frame[RELATION_COLUMNS], freq, half_life, prior, score)
 
 
 def relations(
@@ -232,6 +258,7 @@ def relations(
     end: int | str | date | None = None,
     half_life: float = Relations.DEFAULT_HALF_LIFE,
     prior: float = Relations.DEFAULT_PRIOR,
+    score: str = Relations.DEFAULT_SCORE,
 ) -> Relations:
     """Relations from a validated event table (e.g. ``realpolitik.datasets.cold_war_triangle()``)."""
     from .store import EventStore
@@ -239,5 +266,5 @@ def relations(
     with EventStore() as store:
         store.insert(events)
         return store.relations(
-            freq=freq, actors=actors, start=start, end=end, half_life=half_life, prior=prior
+            freq=freq, actors=actors, start=start, end=end, half_life=half_life, prior=prior, score=score
         )

@@ -107,12 +107,13 @@ def write_report(
 <style>{_STYLE}</style></head><body>
 <h1>The strategic triangle, {start}–{end}</h1>
 <p>Stance of the United States, the Soviet Union and the People's Republic of China toward
-each other, estimated from {len(events)} dated, sourced events (CAMEO-coded, Goldstein-weighted).
+each other, estimated from {len(events)} dated, sourced events (CAMEO-coded).
 Each line is the mean of the two directions of a dyad; the band spans them.</p>
 <img src="stance.png" alt="Stance of the three core dyads by year">
-<p class="note">Estimator: exponentially weighted mean of Goldstein weights (÷10) with a half-life of
-{rel.half_life:g} year(s), shrunk toward neutral by a prior worth {rel.prior:g} event(s); quiet years carry the
-last known relation forward while its confidence decays. See <code>realpolitik.relations</code>.</p>
+<p class="note">Estimator: exponentially weighted net cooperation (cooperative minus conflictual events,
+by the sign of their Goldstein weights) with a half-life of {rel.half_life:g} year(s), shrunk toward neutral
+by a prior worth {rel.prior:g} event(s); quiet years carry the last known relation forward while its
+confidence decays. See <code>realpolitik.relations</code>.</p>
 <h2>Key events</h2>
 <table><thead><tr><th>date</th><th>precision</th><th>who → whom</th><th>what</th><th>source</th></tr></thead>
 <tbody>{key_rows}</tbody></table>

@@ -72,6 +72,7 @@ spread AS (
 )
 SELECT period_start, src, tgt,
        sum(goldstein * share) AS goldstein,
+       sum(sign(goldstein) * share) AS net,
        sum(share) AS weight,
        count(*) AS n,
        {quad_columns}
@@ -214,7 +215,7 @@ class EventStore:
         start: date | str | int | None = None,
         end: date | str | int | None = None,
     ) -> pd.DataFrame:
-        """Goldstein sums, event weights and counts by quad class per directed dyad and period."""
+        """Goldstein sums, net cooperation, event weights and counts by quad class per dyad and period."""
         if freq not in FREQUENCIES:
             raise RealpolitikError(f"unknown period '{freq}': use one of {', '.join(FREQUENCIES)}")
         unit, step = FREQUENCIES[freq]
@@ -234,6 +235,7 @@ class EventStore:
         end: int | str | date | None = None,
         half_life: float = Relations.DEFAULT_HALF_LIFE,
         prior: float = Relations.DEFAULT_PRIOR,
+        score: str = Relations.DEFAULT_SCORE,
     ) -> Relations:
         """Directed stance per period among ``actors``, estimated from all earlier events.
 
@@ -242,7 +244,7 @@ class EventStore:
         """
         aggregates = self.aggregate(freq=freq, actors=actors, end=end)
         return estimate_stance(
-            aggregates, freq=freq, half_life=half_life, prior=prior, start=start, end=end
+            aggregates, freq=freq, half_life=half_life, prior=prior, score=score, start=start, end=end
         )
 
 

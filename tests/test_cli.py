@@ -1,0 +1,95 @@
+"""The command line, run as a user runs it: output formats, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+
+def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "realpolitik", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def test_relations_csv_columns_and_bounds():
+    out = run("relations", "--actors", "USA,USSR,PRC", "--by", "year", "--from", "1955", "--to", "1965",
+              "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert list(frame.columns) == ["period", "src", "tgt", "stance", "goldstein", "n"]
+    assert frame["period"].between(1955, 1965).all()
+    assert set(frame["src"]) == {"USA", "USSR", "PRC"} and frame["stance"].between(-1, 1).all()
+
+
+def test_events_json_filtered_by_actors_and_years():
+    out = run("events", "--actors", "USSR,PRC", "--from", "1969", "--to", "1969", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert rows and all({r["src"], r["tgt"]} == {"USSR", "PRC"} for r in rows)
+    assert all(r["date_start"][:4] <= "1969" <= r["date_end"][:4] for r in rows)
+    assert all(r["citation"] for r in rows)
+
+
+def test_events_table_renders():
+    out = run("events", "--actors", "USA,PRC", "--from", "1972", "--to", "1972")
+    assert out.returncode == 0 and "events" in out.stdout
+
+
+def test_actors_resolve_is_date_aware():
+    assert run("actors", "resolve", "Russia", "--date", "1960-01-01").stdout.startswith("USSR")
+    assert run("actors", "resolve", "Russia", "--date", "1995-01-01").stdout.startswith("RUS")
+    bad = run("actors", "resolve", "Moskow")
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "moscow" in bad.stderr.lower()
+    assert "Traceback" not in bad.stderr
+
+
+def test_load_strict_then_lenient(tmp_path):
+    good = "date_start,src,tgt,cameo\n1950,USSR,PRC,057\n"
+    bad = good + "1950-13,USSR,PRC,057\n"
+    (tmp_path / "good.csv").write_text(good)
+    (tmp_path / "bad.csv").write_text(bad)
+    db = str(tmp_path / "ev.duckdb")
+    ok = run("load", str(tmp_path / "good.csv"), "--db", db)
+    assert ok.returncode == 0 and "read 1 = loaded 1 + rejected 0" in ok.stdout
+    refused = run("load", str(tmp_path / "bad.csv"), "--db", db)
+    assert refused.returncode == 1 and "line 3" in refused.stderr and "date_start" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    lenient = run("load", str(tmp_path / "bad.csv"), "--db", db, "--lenient")
+    assert lenient.returncode == 0 and "read 2 = loaded 1 + rejected 1" in lenient.stdout
+    side = pd.read_csv(tmp_path / "bad.csv.rejected.csv", dtype=str)
+    assert side.loc[0, "_line"] == "3" and side.loc[0, "_field"] == "date_start"
+    assert "holds 2 events" in lenient.stdout  # the strict failure left the store as it was
+
+
+def test_data_option_uses_a_users_file(tmp_path):
+    (tmp_path / "mine.csv").write_text("date_start,src,tgt,cameo\n1960,USA,USSR,111\n1961,USA,USSR,111\n")
+    out = run("relations", "--data", str(tmp_path / "mine.csv"), "--format", "csv")
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert list(frame["period"]) == [1960, 1961] and (frame["stance"] < 0).all()
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (("relations", "--from", "1970", "--to", "1960"), "before"),
+        (("events", "--data", "/no/such/file.csv"), "no such file"),
+        (("relations", "--actors", "Atlantis"), "Atlantis"),
+    ],
+)
+def test_errors_are_one_line(args, needle):
+    out = run(*args)
+    assert out.returncode != 0 and needle in out.stderr and "Traceback" not in out.stderr
+
+
+def test_report_writes_html(tmp_path):
+    out = run("report", "--out", str(tmp_path / "r"))
+    assert out.returncode == 0, out.stderr
+    page = (tmp_path / "r" / "index.html").read_text()
+    assert "<img" in page and (tmp_path / "r" / "stance.png").stat().st_size > 10_000
+    assert "PRC–USSR" in page and "1969" in page
