@@ -45,12 +45,14 @@ def plot_dyad_stance(
         ax.plot(x, rows["stance"], lw=2.2, color=colour, label=f"{a}–{b}")
         ax.fill_between(x, rows["ab"], rows["ba"], color=colour, alpha=0.15, lw=0)
     if key_events is not None and not key_events.empty:
-        top = ax.get_ylim()[1]
+        ax.set_ylim(-1.05, 1.25)
+        last = key_events["date_start"].max()
         for i, ev in enumerate(key_events.itertuples(index=False)):
             ax.axvline(ev.date_start, color="#999", lw=0.6, ls=":")
-            y = top - 0.06 - 0.075 * (i % 4)
-            ax.annotate(ev.label, (ev.date_start, y), fontsize=7.5, rotation=0, ha="left", va="top",
-                        xytext=(2, 0), textcoords="offset points", color="#333")
+            near_end = ev.date_start >= last - pd.Timedelta(days=3 * 365)
+            ax.annotate(ev.label, (ev.date_start, 1.19 - 0.075 * (i % 4)), fontsize=7.5, va="top",
+                        ha="right" if near_end else "left", xytext=(-2 if near_end else 2, 0),
+                        textcoords="offset points", color="#333")
     ax.set_ylim(-1.05, 1.25)
     ax.set_ylabel("stance (−1 hostile … +1 friendly)")
     ax.set_title(title or "Stance of the dyads (band: the two directions)")

@@ -19,7 +19,20 @@ CORE = ("USA", "USSR", "PRC")
 CORE_DYADS = (("PRC", "USSR"), ("PRC", "USA"), ("USA", "USSR"))
 
 #: Curated events marked on the figure, by event id, with a short label.
-KEY_EVENTS: dict[str, str] = {}
+KEY_EVENTS: dict[str, str] = {
+    "cwt-1950-009": "Sino-Soviet treaty",
+    "cwt-1958-008": "Jinmen shelled",
+    "cwt-1960-017": "Soviet experts recalled",
+    "cwt-1962-008": "Sino-Indian war",
+    "cwt-1969-002": "Zhenbao Island",
+    "cwt-1971-008": "Kissinger in Beijing",
+    "cwt-1972-004": "Nixon in Beijing",
+    "cwt-1979-002": "US–PRC relations",
+    "cwt-1979-016": "Afghanistan",
+    "cwt-1986-001": "Vladivostok speech",
+    "cwt-1987-008": "INF Treaty",
+    "cwt-1989-005": "Gorbachev meets Deng",
+}
 
 
 @dataclass(frozen=True)
