@@ -65,7 +65,8 @@ def pandas_yearly(events: pd.DataFrame) -> pd.DataFrame:
     last = events["date_end"].dt.year
     days = (events["date_end"] - events["date_start"]).dt.days + 1
     single = events[first == last].assign(year=first[first == last], share=1.0)
-    multi = events[first != last].assign(year=[list(range(a, b + 1)) for a, b in zip(first[first != last], last[first != last])])
+    spans = first != last
+    multi = events[spans].assign(year=[list(range(a, b + 1)) for a, b in zip(first[spans], last[spans])])
     multi = multi.explode("year").astype({"year": "int64"})
     ystart = pd.to_datetime(multi["year"].astype(str) + "-01-01")
     yend = pd.to_datetime(multi["year"].astype(str) + "-12-31")

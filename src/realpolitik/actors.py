@@ -61,6 +61,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from realpolitik._dates import parse_partial_date
 from realpolitik._errors import DataError, UnknownActorError
 
 __all__ = [
@@ -87,8 +88,6 @@ DateLike = _dt.date | str | pd.Timestamp | np.datetime64
 _MAX_SUGGESTIONS = 5
 _MAX_SHOWN_NAME = 80  # characters of an unknown name repeated in an error message
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_ISO_YEAR = re.compile(r"^(\d{4})$")
 
 
 # --------------------------------------------------------------------------- values
@@ -185,22 +184,11 @@ def _to_window(date: Any) -> tuple[_dt.date, _dt.date]:
     if isinstance(date, _dt.date):
         return date, date
     if isinstance(date, str):
-        text = date.strip()
         try:
-            if m := _ISO_DAY.match(text):
-                day = _dt.date(int(m[1]), int(m[2]), int(m[3]))
-                return day, day
-            if m := _ISO_MONTH.match(text):
-                year, month = int(m[1]), int(m[2])
-                first = _dt.date(year, month, 1)
-                nxt = _dt.date(year + (month == 12), month % 12 + 1, 1)
-                return first, nxt - _dt.timedelta(days=1)
-            if m := _ISO_YEAR.match(text):
-                year = int(m[1])
-                return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+            partial = parse_partial_date(date)
         except ValueError:
-            pass
-        raise ValueError(f"invalid date {date!r}: expected YYYY-MM-DD, YYYY-MM or YYYY")
+            raise ValueError(f"invalid date {date!r}: expected YYYY-MM-DD, YYYY-MM or YYYY") from None
+        return partial.first, partial.last
     raise TypeError(f"date must be a date, datetime, Timestamp, ISO string or None, not {type(date).__name__}")
 
 

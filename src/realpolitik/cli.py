@@ -133,7 +133,7 @@ def relations(
     data: DataOption = None,
     half_life: Annotated[float, typer.Option("--half-life", help="Half-life of evidence, years.")] = 1.0,
     prior: Annotated[float, typer.Option("--prior", help="Weight of the neutral prior, in events.")] = 1.0,
-    score: Annotated[Score, typer.Option("--score", help="Event score: net cooperation or Goldstein weight.")] = Score.net,
+    score: Annotated[Score, typer.Option("--score", help="Event score: net cooperation or Goldstein.")] = Score.net,
 ) -> None:
     """Directed stance per dyad and period, estimated from events."""
     _check_years(start, end)
@@ -169,7 +169,7 @@ def actors_list(fmt: FormatOption = Format.table) -> None:
 def load(
     file: Annotated[Path, typer.Argument(help="Event file, CSV or Parquet.")],
     db: Annotated[Path, typer.Option("--db", help="DuckDB file of the event store (created if missing).")],
-    lenient: Annotated[bool, typer.Option("--lenient", help="Keep good rows; write refused rows to a side file.")] = False,
+    lenient: Annotated[bool, typer.Option("--lenient", help="Keep good rows; list refused ones aside.")] = False,
     rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Side file for refused rows.")] = None,
 ) -> None:
     """Validate an event file and load it into an event store, all or nothing."""

@@ -8,7 +8,6 @@ rejected with a reason that names its line and field; nothing is dropped silentl
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import cameo
+from ._dates import parse_partial_date
 from ._errors import DataError, RealpolitikError
 from .actors import ActorRegistry
 
@@ -50,57 +50,15 @@ EVENT_COLUMNS = [
     "row",
 ]
 
-#: Columns an input file may have; the first four of REQUIRED_COLUMNS must be present.
-INPUT_COLUMNS = (
-    "event_id",
-    "date_start",
-    "date_end",
-    "precision",
-    "src",
-    "tgt",
-    "cameo",
-    "quad",
-    "goldstein",
-    "description",
-    "citation",
-)
+#: Columns an input file may have: the event columns less the provenance, which loading adds.
+INPUT_COLUMNS = tuple(c for c in EVENT_COLUMNS if c not in ("dataset", "row"))
+#: Columns an input file must have.
 REQUIRED_COLUMNS = ("date_start", "src", "tgt", "cameo")
 
 #: Key a reader sets in a record whose field count disagrees with the header.
 COLUMN_COUNT_KEY = "__columns__"
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _CITATION_KEY = re.compile(r"^\s*([A-Za-z][\w:-]*)")
-
-
-@dataclass(frozen=True)
-class PartialDate:
-    """A date known to a day, a month or a year, with the first and last day it may mean."""
-
-    first: date
-    last: date
-    precision: str
-
-
-def parse_partial_date(text: str) -> PartialDate:
-    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; history is often known only to the year."""
-    match = _DATE.match(text.strip())
-    if not match:
-        raise ValueError("expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(g) if g else None for g in match.groups())
-    if year < 1000:
-        raise ValueError("year must have four digits")
-    if month is None:
-        return PartialDate(date(year, 1, 1), date(year, 12, 31), "year")
-    if not 1 <= month <= 12:
-        raise ValueError("month must be 01-12")
-    last_day = calendar.monthrange(year, month)[1]
-    if day is None:
-        return PartialDate(date(year, month, 1), date(year, month, last_day), "month")
-    if not 1 <= day <= last_day:
-        raise ValueError(f"day must be 01-{last_day:02d} in {year}-{month:02d}")
-    d = date(year, month, day)
-    return PartialDate(d, d, "day")
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,8 @@ FREQUENCIES: dict[str, tuple[str, str]] = {
 }
 #: Event scores the stance estimator can use (see the module docstring).
 SCORES = ("net", "goldstein")
+#: Aggregate columns summed onto the period grid.
+_SUMMED = ["goldstein", "net", "weight", "n", *[f"n_q{q}" for q in range(1, 5)], *[f"goldstein_q{q}" for q in range(1, 5)]]
 _PANDAS_FREQ = {"year": "Y", "quarter": "Q", "month": "M"}
 _YEARS_PER_PERIOD = {"year": 1.0, "quarter": 0.25, "month": 1.0 / 12.0}
 
@@ -204,7 +206,7 @@ def estimate_stance(
     t = grid.get_indexer(periods)
     shape = (len(dyads), len(grid))
     sums = {}
-    for col in ["goldstein", "net", "weight", "n", *[f"n_q{q}" for q in range(1, 5)], *[f"goldstein_q{q}" for q in range(1, 5)]]:
+    for col in _SUMMED:
         arr = np.zeros(shape)
         np.add.at(arr, (d, t), agg[col].to_numpy(dtype=float))
         sums[col] = arr

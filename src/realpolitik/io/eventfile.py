@@ -12,7 +12,14 @@ import pandas as pd
 
 from .._errors import DataError
 from ..actors import ActorRegistry
-from ..events import COLUMN_COUNT_KEY, INPUT_COLUMNS, REQUIRED_COLUMNS, LoadResult, has_undecodable_bytes, validate_records
+from ..events import (
+    COLUMN_COUNT_KEY,
+    INPUT_COLUMNS,
+    REQUIRED_COLUMNS,
+    LoadResult,
+    has_undecodable_bytes,
+    validate_records,
+)
 
 __all__ = ["read_events", "records_from_frame", "write_rejections"]
 
