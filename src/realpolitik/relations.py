@@ -66,8 +66,6 @@ FREQUENCIES: dict[str, tuple[str, str]] = {
 }
 #: Event scores the stance estimator can use (see the module docstring).
 SCORES = ("net", "goldstein")
-#: Aggregate columns summed onto the period grid.
-_SUMMED = ["goldstein", "net", "weight", "n", *[f"n_q{q}" for q in range(1, 5)], *[f"goldstein_q{q}" for q in range(1, 5)]]
 _PANDAS_FREQ = {"year": "Y", "quarter": "Q", "month": "M"}
 _YEARS_PER_PERIOD = {"year": 1.0, "quarter": 0.25, "month": 1.0 / 12.0}
 
@@ -85,6 +83,10 @@ RELATION_COLUMNS = [
     *[f"n_q{q}" for q in range(1, 5)],
     *[f"goldstein_q{q}" for q in range(1, 5)],
 ]
+
+
+#: The evidence columns: aggregates summed onto the period grid.
+_SUMMED = RELATION_COLUMNS[RELATION_COLUMNS.index("goldstein") :]
 
 
 @dataclass(frozen=True)
