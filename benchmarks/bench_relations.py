@@ -60,7 +60,11 @@ def synthetic_events(n: int, seed: int) -> pd.DataFrame:
 
 
 def pandas_yearly(events: pd.DataFrame) -> pd.DataFrame:
-    """The baseline a user would write: explode multi-year events by year, then groupby."""
+    """The baseline a user would write: explode multi-year events by year, then groupby.
+
+    Placement as in realpolitik.relations: a point event of uncertain date is spread over
+    its interval; a span weighs the fraction of each year it covers.
+    """
     first = events["date_start"].dt.year
     last = events["date_end"].dt.year
     days = (events["date_end"] - events["date_start"]).dt.days + 1
@@ -72,7 +76,10 @@ def pandas_yearly(events: pd.DataFrame) -> pd.DataFrame:
     yend = pd.to_datetime(multi["year"].astype(str) + "-12-31")
     lo = np.maximum(multi["date_start"], ystart)
     hi = np.minimum(multi["date_end"], yend)
-    multi = multi.assign(share=((hi - lo).dt.days + 1) / days[multi.index])
+    ydays = (yend - ystart).dt.days + 1
+    ongoing = multi["precision"] == "span"  # an activity: the fraction of each year it covers
+    denominator = np.where(ongoing, np.minimum(ydays, days[multi.index]), days[multi.index])
+    multi = multi.assign(share=((hi - lo).dt.days + 1) / denominator)
     spread = pd.concat([single, multi], ignore_index=True)
     spread["wg"] = spread["goldstein"] * spread["share"]
     for q in range(1, 5):

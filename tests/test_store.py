@@ -80,14 +80,25 @@ def test_aggregate_spreads_multi_period_events(events_csv):
         store.load(events_csv)
         yearly = store.aggregate(freq="year", actors=["USSR", "PRC"])
         aid = yearly[(yearly["src"] == "USSR") & (yearly["period_start"].dt.year.between(1953, 1956))]
-        # the 1953-1956 span weighs each year by its days: 365/1461 or 366/1461 (1956 is leap)
-        assert aid["weight"].round(4).tolist() == [round(365 / 1461, 4)] * 3 + [round(366 / 1461, 4)]
+        # an activity spanning 1953-1956 is present in full in each of its years
+        assert aid["weight"].tolist() == [1.0, 1.0, 1.0, 1.0]
         quarterly = store.aggregate(freq="quarter", actors=["USSR", "PRC"])
         polemic = quarterly[quarterly["period_start"].dt.year == 1958]
         assert len(polemic) == 4 and polemic["weight"].sum() == pytest.approx(1.0)
         assert polemic["n"].tolist() == [1, 1, 1, 1] and polemic["n_q3"].tolist() == [1, 1, 1, 1]
-        total = store.aggregate(freq="month")
-        assert total["weight"].sum() == pytest.approx(6.0)
+        monthly = store.aggregate(freq="month")
+        # five point events weigh one each; the 48-month span weighs one in each month
+        assert monthly["weight"].sum() == pytest.approx(5.0 + 48.0)
+        assert len(monthly[(monthly["src"] == "USA") & (monthly["tgt"] == "PRC")]) == 1
+
+
+def test_short_span_across_a_boundary_is_split_by_its_days(write_csv):
+    path = write_csv(HEADER + "s1,1963-06-24,1963-07-07,span,PRC,USSR,046,talks,luthi2008\n")
+    with EventStore() as store:
+        store.load(path)
+        quarterly = store.aggregate(freq="quarter")
+        assert quarterly["weight"].round(4).tolist() == [round(7 / 14, 4), round(7 / 14, 4)]
+        assert store.aggregate(freq="year")["weight"].tolist() == [1.0]
 
 
 def test_bad_queries_are_clear(events_csv):

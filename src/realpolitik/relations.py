@@ -33,9 +33,13 @@ The event score (``score=``):
 * ``"goldstein"`` — the Goldstein weight ÷ 10, the classic intensity-weighted mean. Suited
   to machine-coded news data (GDELT, ICEWS), where volume already carries intensity.
 
-Placement: an event is spread over the periods its dates cover in proportion to the days
-in each (``share``): a year-precision event weighs a quarter in each quarter of its year,
-an event dated 1953–1957 a fifth in each year. ``n`` counts the events touching a period;
+Placement (``share`` of an event in a period). A point event known only to a month or a
+year is one event of uncertain date: it is spread over its interval by days, so a
+year-precision event weighs a quarter in each quarter of its year and its whole weight in
+its year. A span (``precision="span"``) is an activity present throughout, such as aid
+over 1953–1957 or a war: it weighs, in each period, the fraction of the period it covers
+(or of itself, when shorter than a period) — one full event in each year of 1953–1957,
+half an event in a year it covers for six months. ``n`` counts the events touching a period;
 ``goldstein`` is the share-weighted sum of their Goldstein weights and ``net`` the
 share-weighted count of cooperative minus conflictual events.
 

@@ -47,12 +47,14 @@ CREATE TABLE IF NOT EXISTS loads (
 
 _COLUMN_LIST = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
 
-# Spread each event's weight over the periods its dates cover, in proportion to the days
-# in each (a year-precision event counts a quarter in each quarter of its year). Events
-# inside one period, the common case, skip the expansion.
+# Place each event on the periods its dates cover (see realpolitik.relations): a point
+# event known only to a month or year is one event of uncertain date, spread over its
+# interval by days; a span is an activity present throughout, weighing in each period the
+# fraction of it that the activity covers. Events inside one period, the common case,
+# skip the expansion.
 _AGGREGATE_SQL = """
 WITH base AS (
-    SELECT src, tgt, quad, goldstein, date_start, date_end,
+    SELECT src, tgt, quad, goldstein, date_start, date_end, precision = 'span' AS ongoing,
            date_trunc('{unit}', date_start)::DATE AS p0,
            date_trunc('{unit}', date_end)::DATE AS p1
     FROM events {where}
@@ -62,12 +64,15 @@ spread AS (
     FROM base WHERE p0 = p1
     UNION ALL
     SELECT period_start, src, tgt, quad, goldstein,
-           (least(date_end, (period_start + INTERVAL {step})::DATE - 1)
-              - greatest(date_start, period_start) + 1)::DOUBLE
-           / (date_end - date_start + 1) AS share
+           (least(date_end, period_end) - greatest(date_start, period_start) + 1)::DOUBLE
+           / CASE WHEN ongoing THEN least(period_end - period_start, date_end - date_start) + 1
+                  ELSE date_end - date_start + 1 END AS share
     FROM (
-        SELECT *, unnest(generate_series(p0, p1, INTERVAL {step}))::DATE AS period_start
-        FROM base WHERE p0 <> p1
+        SELECT *, (period_start + INTERVAL {step})::DATE - 1 AS period_end
+        FROM (
+            SELECT *, unnest(generate_series(p0, p1, INTERVAL {step}))::DATE AS period_start
+            FROM base WHERE p0 <> p1
+        )
     )
 )
 SELECT period_start, src, tgt,
