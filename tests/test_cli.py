@@ -93,3 +93,15 @@ def test_report_writes_html(tmp_path):
     page = (tmp_path / "r" / "index.html").read_text()
     assert "<img" in page and (tmp_path / "r" / "stance.png").stat().st_size > 10_000
     assert "PRC–USSR" in page and "1969" in page
+
+
+def test_triangle_csv_columns_and_runs():
+    out = run("triangle", "USA", "USSR", "PRC", "--by", "year", "--from", "1972", "--to", "1978", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout), keep_default_na=False)
+    assert list(frame.columns) == ["period", "pattern", "pivot", "outcast", "sign_ab", "sign_ac", "sign_bc"]
+    assert frame["period"].tolist() == list(range(1972, 1979))
+    assert set(frame["pattern"]) == {"romantic_triangle"} and set(frame["pivot"]) == {"USA"}
+    runs = run("triangle", "Washington", "Moscow", "Beijing", "--from", "1972", "--to", "1978", "--runs",
+               "--format", "json")
+    assert json.loads(runs.stdout)[0]["pattern"] == "romantic_triangle"

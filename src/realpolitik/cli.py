@@ -147,6 +147,38 @@ def relations(
           columns=["period", "src", "tgt", "stance", "goldstein", "n"])
 
 
+@app.command()
+def triangle(
+    a: Annotated[str, typer.Argument(help="First actor.")],
+    b: Annotated[str, typer.Argument(help="Second actor.")],
+    c: Annotated[str, typer.Argument(help="Third actor.")],
+    by: Annotated[Period, typer.Option("--by", help="Period of the estimate.")] = Period.year,
+    start: FromOption = None,
+    end: ToOption = None,
+    fmt: FormatOption = Format.table,
+    data: DataOption = None,
+    dead_band: Annotated[float, typer.Option("--dead-band", help="|stance| below this sets no sign.")] = 0.1,
+    hysteresis: Annotated[float, typer.Option("--hysteresis", help="Sign kept down to dead-band - this.")] = 0.05,
+    runs: Annotated[bool, typer.Option("--runs", help="Show the periodization (runs of one pattern) instead.")] = False,
+) -> None:
+    """Dittmer's strategic triangle of three actors: pattern, pivot or outcast, per period."""
+    from .structure.triangle import periodize, strategic_triangle
+
+    _check_years(start, end)
+    codes = _actor_codes(",".join((a, b, c)), start)
+    with EventStore() as store:
+        store.insert(_events(data))
+        rel = store.relations(freq=by.value, actors=codes, end=end)
+    tri = strategic_triangle(rel, *codes, dead_band=dead_band, hysteresis=hysteresis)
+    if start is not None:
+        tri = tri[tri["period_start"].dt.year >= start]
+    if runs:
+        _emit(periodize(tri), fmt, title=f"strategic triangle {'–'.join(codes)}: periods")
+    else:
+        _emit(tri, fmt, title=f"strategic triangle {'–'.join(codes)}",
+              columns=["period", "pattern", "pivot", "outcast", "sign_ab", "sign_ac", "sign_bc"])
+
+
 @actors_app.command("resolve")
 def actors_resolve(
     name: Annotated[str, typer.Argument(help="A name, alias, capital, leader or code.")],
