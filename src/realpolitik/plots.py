@@ -6,16 +6,42 @@ from collections.abc import Sequence
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from .relations import Relations
 
-__all__ = ["DYAD_COLOURS", "plot_dyad_stance"]
+__all__ = [
+    "DYAD_COLOURS",
+    "PATTERN_COLOURS",
+    "plot_dyad_stance",
+    "plot_signed_network",
+    "plot_triangle_diagram",
+    "plot_triangle_strip",
+]
 
 #: Colours of the three core dyads, kept the same across every figure and page.
 DYAD_COLOURS = {
     ("PRC", "USSR"): "#c0392b",
     ("PRC", "USA"): "#2471a3",
     ("USA", "USSR"): "#7d3c98",
+}
+
+
+#: Colours of the strategic-triangle patterns, the same on every figure and page.
+PATTERN_COLOURS = {
+    "menage_a_trois": "#27ae60",
+    "romantic_triangle": "#f39c12",
+    "stable_marriage": "#2980b9",
+    "unit_veto": "#c0392b",
+    "undetermined": "#d5d8dc",
+}
+
+_PATTERN_LABELS = {
+    "menage_a_trois": "ménage à trois",
+    "romantic_triangle": "romantic triangle",
+    "stable_marriage": "stable marriage",
+    "unit_veto": "unit veto",
+    "undetermined": "undetermined",
 }
 
 
@@ -58,4 +84,105 @@ def plot_dyad_stance(
     ax.set_title(title or "Stance of the dyads (band: the two directions)")
     ax.legend(loc="lower left", frameon=False)
     ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def plot_triangle_strip(triangle: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """A band through time coloured by triangle pattern, each run labelled with its pivot or outcast.
+
+    ``triangle`` is the output of :func:`realpolitik.structure.triangle.strategic_triangle`.
+    """
+    from .structure.triangle import periodize
+
+    fig = Figure(figsize=(11, 1.9), layout="constrained")
+    ax = fig.add_subplot()
+    starts = triangle["period_start"].reset_index(drop=True)
+    step = starts.diff().median() if len(starts) > 1 else pd.Timedelta(days=365)
+    ends = starts.shift(-1).fillna(starts.iloc[-1] + step)
+    for x0, x1, pattern in zip(starts, ends, triangle["pattern"]):
+        ax.axvspan(x0, x1, color=PATTERN_COLOURS[pattern], lw=0)
+    index = {p: i for i, p in enumerate(triangle["period"])}
+    for run in periodize(triangle).itertuples(index=False):
+        who = f"pivot {run.pivot}" if run.pivot else f"outcast {run.outcast}" if run.outcast else ""
+        if not who or run.periods < 2:
+            continue
+        i0, i1 = index[run.start], index[run.end]
+        mid = starts[i0] + (ends[i1] - starts[i0]) / 2
+        ax.text(mid, 0.5, who, ha="center", va="center", fontsize=8 if run.periods > 3 else 6.5,
+                color="white", weight="bold", clip_on=True)
+    handles = [
+        Patch(color=c, label=_PATTERN_LABELS[p])
+        for p, c in PATTERN_COLOURS.items()
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=5, frameon=False, fontsize=8)
+    ax.set_yticks([])
+    ax.set_xlim(starts.iloc[0], ends.iloc[-1])
+    ax.set_title(title or "Strategic triangle by period")
+    return fig
+
+
+def plot_triangle_diagram(
+    actors: tuple[str, str, str],
+    signs: tuple[int, int, int],
+    *,
+    sizes: dict[str, float] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Three actors at the corners, edges green (+), red (−) or grey (undetermined).
+
+    ``signs`` are those of the dyads ab, ac, bc; ``sizes`` (e.g. capability shares) scale
+    the nodes.
+    """
+    from .structure.triangle import classify_triangle
+
+    fig = Figure(figsize=(4.2, 4), layout="constrained")
+    ax = fig.add_subplot()
+    corners = {actors[0]: (0.0, 0.0), actors[1]: (1.0, 0.0), actors[2]: (0.5, 0.87)}
+    colour = {1: "#27ae60", -1: "#c0392b", 0: "#aab7b8"}
+    for (x, y), sign in zip(((0, 1), (0, 2), (1, 2)), signs):
+        (x0, y0), (x1, y1) = corners[actors[x]], corners[actors[y]]
+        ax.plot([x0, x1], [y0, y1], color=colour[int(sign)], lw=5, ls="-" if sign else ":", zorder=1)
+    largest = max((sizes or {}).values(), default=1.0) or 1.0
+    for name, (x, y) in corners.items():
+        size = 900 + 2600 * ((sizes or {}).get(name, largest) / largest)
+        ax.scatter([x], [y], s=size, color="#34495e", zorder=2)
+        ax.text(x, y, name, color="white", ha="center", va="center", fontsize=9, weight="bold", zorder=3)
+    roles = classify_triangle(actors, *map(int, signs))
+    ax.set_title(title or _PATTERN_LABELS[roles.pattern])
+    ax.set_xlim(-0.3, 1.3)
+    ax.set_ylim(-0.3, 1.15)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig
+
+
+def plot_signed_network(graph, *, partition: dict[str, int] | None = None, title: str | None = None) -> Figure:
+    """Draw a signed graph: solid green positive edges, dashed red negative edges.
+
+    With ``partition`` (node → 0/1, e.g. the optimal one of the frustration index) the two
+    groups are placed on either side and coloured.
+    """
+    import networkx as nx
+
+    g = graph.to_networkx()
+    fig = Figure(figsize=(7, 6), layout="constrained")
+    ax = fig.add_subplot()
+    positive = nx.Graph([(a, b) for a, b, d in g.edges(data=True) if d["sign"] > 0])
+    positive.add_nodes_from(g.nodes)
+    pos = nx.spring_layout(positive, seed=1)
+    if partition:
+        pos = {n: (p[0] * 0.6 + (1.0 if partition.get(n, 0) else -1.0), p[1]) for n, p in pos.items()}
+    for a, b, d in g.edges(data=True):
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        if d["sign"] > 0:
+            ax.plot([x0, x1], [y0, y1], color="#27ae60", lw=1.2, alpha=0.7, zorder=1)
+        else:
+            ax.plot([x0, x1], [y0, y1], color="#c0392b", lw=1.0, ls="--", alpha=0.7, zorder=1)
+    node_colour = ["#2980b9" if (partition or {}).get(n, 0) == 0 else "#8e44ad" for n in g.nodes]
+    xs, ys = zip(*(pos[n] for n in g.nodes)) if len(g) else ((), ())
+    ax.scatter(xs, ys, s=260, color=node_colour, zorder=2)
+    for n in g.nodes:
+        ax.text(*pos[n], n, ha="center", va="center", fontsize=7, color="white", zorder=3)
+    ax.set_title(title or "Signed network")
+    ax.axis("off")
     return fig

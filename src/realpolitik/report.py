@@ -10,13 +10,17 @@ import pandas as pd
 
 from . import datasets
 from .citations import bibliography, citation_keys
-from .plots import plot_dyad_stance
+from .plots import plot_dyad_stance, plot_triangle_diagram, plot_triangle_strip
 from .relations import Relations, relations
+from .structure.triangle import periodize, strategic_triangle
 
 __all__ = ["CORE", "KEY_EVENTS", "ReportResult", "core_dyad_table", "write_report"]
 
 CORE = ("USA", "USSR", "PRC")
 CORE_DYADS = (("PRC", "USSR"), ("PRC", "USA"), ("USA", "USSR"))
+
+#: Years whose triangle diagram the report draws: alliance, split, rapprochement, normalisation.
+DIAGRAM_YEARS = (1952, 1966, 1975, 1988)
 
 #: Curated events marked on the figure, by event id, with a short label.
 KEY_EVENTS: dict[str, str] = {
@@ -107,6 +111,22 @@ def write_report(
     )
     fig.savefig(out / "stance.png", dpi=110)
 
+    triangle = strategic_triangle(rel, *CORE)
+    triangle = triangle[triangle["period_start"].dt.year.between(start, end)]
+    plot_triangle_strip(triangle, title=f"Strategic triangle {'–'.join(CORE)}, {start}–{end}").savefig(
+        out / "triangle.png", dpi=110
+    )
+    diagrams = []
+    for year in DIAGRAM_YEARS:
+        row = triangle[triangle["period"] == str(year)]
+        if row.empty:
+            continue
+        r = row.iloc[0]
+        name = f"triangle-{year}.png"
+        plot_triangle_diagram(CORE, (r.sign_ab, r.sign_ac, r.sign_bc), title=f"{year}").savefig(out / name, dpi=80)
+        diagrams.append(name)
+    runs = periodize(triangle)
+
     bib = bibliography()
     cited = [k for k in citation_keys(events["citation"]) if k in bib]
     key_rows = "".join(
@@ -127,6 +147,12 @@ Each line is the mean of the two directions of a dyad; the band spans them.</p>
 by the sign of their Goldstein weights) with a half-life of {rel.half_life:g} year(s), shrunk toward neutral
 by a prior worth {rel.prior:g} event(s); quiet years carry the last known relation forward while its
 confidence decays. See <code>realpolitik.relations</code>.</p>
+<h2>The strategic triangle</h2>
+<p>Dittmer's patterns per year from the signs of the three dyads (dead-band 0.1 with hysteresis);
+see <code>docs/triangle.md</code> for the method and the reading of the literature.</p>
+<img src="triangle.png" alt="Strategic triangle pattern by year">
+<p>{''.join(f'<img src="{html.escape(d)}" alt="triangle diagram" style="width:24%">' for d in diagrams)}</p>
+{_html_table(runs)}
 <h2>Key events</h2>
 <table><thead><tr><th>date</th><th>precision</th><th>who → whom</th><th>what</th><th>source</th></tr></thead>
 <tbody>{key_rows}</tbody></table>
