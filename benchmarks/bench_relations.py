@@ -63,7 +63,7 @@ def pandas_yearly(events: pd.DataFrame) -> pd.DataFrame:
     """The baseline a user would write: explode multi-year events by year, then groupby.
 
     Placement as in realpolitik.relations: a point event of uncertain date is spread over
-    its interval; a span weighs the fraction of each year it covers.
+    its interval; a span weighs one event per year of its duration, spread by days.
     """
     first = events["date_start"].dt.year
     last = events["date_end"].dt.year
@@ -76,9 +76,8 @@ def pandas_yearly(events: pd.DataFrame) -> pd.DataFrame:
     yend = pd.to_datetime(multi["year"].astype(str) + "-12-31")
     lo = np.maximum(multi["date_start"], ystart)
     hi = np.minimum(multi["date_end"], yend)
-    ydays = (yend - ystart).dt.days + 1
-    ongoing = multi["precision"] == "span"  # an activity: the fraction of each year it covers
-    denominator = np.where(ongoing, np.minimum(ydays, days[multi.index]), days[multi.index])
+    ongoing = multi["precision"] == "span"  # an activity: one event per year of its duration
+    denominator = np.where(ongoing, np.minimum(days[multi.index], 365.25), days[multi.index])
     multi = multi.assign(share=((hi - lo).dt.days + 1) / denominator)
     spread = pd.concat([single, multi], ignore_index=True)
     spread["wg"] = spread["goldstein"] * spread["share"]

@@ -22,8 +22,8 @@ def test_errors_share_one_base():
 def test_import_reads_no_data_and_prints_nothing():
     code = (
         "import realpolitik, realpolitik.actors as a, realpolitik.cameo as c, realpolitik.citations as b;"
-        "print(c._load.cache_info().currsize,"
-        " b._entries.cache_info().currsize)"
+        "print(c._load.cache_info().currsize, b._entries.cache_info().currsize,"
+        " a._read_data.cache_info().currsize, a._default_registry.cache_info().currsize)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["0", "0"] and out.stderr == ""
+    assert out.stdout.split() == ["0", "0", "0", "0"] and out.stderr == ""

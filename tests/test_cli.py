@@ -70,6 +70,7 @@ def test_load_strict_then_lenient(tmp_path):
 def test_data_option_uses_a_users_file(tmp_path):
     (tmp_path / "mine.csv").write_text("date_start,src,tgt,cameo\n1960,USA,USSR,111\n1961,USA,USSR,111\n")
     out = run("relations", "--data", str(tmp_path / "mine.csv"), "--format", "csv")
+    assert out.returncode == 0, out.stderr
     frame = pd.read_csv(io.StringIO(out.stdout))
     assert list(frame["period"]) == [1960, 1961] and (frame["stance"] < 0).all()
 
@@ -80,6 +81,10 @@ def test_data_option_uses_a_users_file(tmp_path):
         (("relations", "--from", "1970", "--to", "1960"), "before"),
         (("events", "--data", "/no/such/file.csv"), "no such file"),
         (("relations", "--actors", "Atlantis"), "Atlantis"),
+        (("relations", "--by", "week"), "week"),
+        (("relations", "--from", "abc"), "--from"),
+        (("load",), "Missing argument"),
+        (("actors", "resolve", "Moscow", "--date", "1960-13-01"), "invalid date"),
     ],
 )
 def test_errors_are_one_line(args, needle):
@@ -105,3 +110,15 @@ def test_triangle_csv_columns_and_runs():
     runs = run("triangle", "Washington", "Moscow", "Beijing", "--from", "1972", "--to", "1978", "--runs",
                "--format", "json")
     assert json.loads(runs.stdout)[0]["pattern"] == "romantic_triangle"
+
+
+def test_report_without_the_core_dyads_is_a_clear_error(tmp_path):
+    (tmp_path / "ipk.csv").write_text("date_start,src,tgt,cameo\n1965,IND,PAK,190\n")
+    out = run("report", "--out", str(tmp_path / "r"), "--data", str(tmp_path / "ipk.csv"))
+    assert out.returncode == 1 and "core dyads" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_markup_like_text_is_printed_as_is(tmp_path):
+    (tmp_path / "m.csv").write_text('date_start,src,tgt,cameo,description\n1960,USA,USSR,111,"Speech [/] and [bold]"\n')
+    out = run("events", "--data", str(tmp_path / "m.csv"))
+    assert out.returncode == 0 and "[/]" in out.stdout

@@ -166,9 +166,51 @@ def test_fuzz_lenient_load_accounts_for_every_row(tmp_path, drawn):
 def test_fuzz_arbitrary_bytes_give_a_result_or_a_data_error(tmp_path, payload):
     path = tmp_path / "bytes.csv"
     path.write_bytes(HEADER.encode() + payload)
+    result = read_events(path, lenient=True)  # the header is sound: lenient never refuses the file
+    assert result.read == result.loaded + result.rejected
+    assert result.read <= len(payload.splitlines())
     try:
-        result = read_events(path, lenient=True)
+        strict = read_events(path)
     except DataError as err:
-        assert err.file == str(path)
+        assert err.file == str(path) and err.line is not None and err.line >= 2
     else:
-        assert result.read == result.loaded + result.rejected
+        assert strict.rejected == 0 and strict.loaded == result.loaded
+
+
+def test_broken_quote_refuses_only_its_lines_when_lenient(write_csv):
+    path = write_csv(GOOD + 'e8,1950,,year,"USSR"x,PRC,057,x,y\n' + "e9,1951,,year,USSR,PRC,057,x,y\n")
+    with pytest.raises(DataError, match="line 6.*malformed CSV"):
+        read_events(path)
+    result = read_events(path, lenient=True)
+    assert (result.read, result.loaded, result.rejected) == (6, 5, 1)
+    assert result.rejections[0].line == 6 and result.rejections[0].field == "row"
+
+
+def test_unclosed_quote_refuses_every_line_it_swallows(write_csv):
+    path = write_csv(GOOD + 'e8,1950,,year,"USSR,PRC,057,x,y\ne9,1951,,year,USSR,PRC,057,x,y\n')
+    result = read_events(path, lenient=True)
+    assert result.loaded == 4 and sorted({r.line for r in result.rejections}) == [6, 7]
+    assert result.read == 6
+
+
+def test_year_precision_resolves_actors_over_the_whole_year(write_csv):
+    # the PRC was founded on 1949-10-01 and Khrushchev led the USSR from September 1953
+    result = read_events(write_csv(HEADER + "a,1949,,year,USSR,PRC,054,recognition,y\n"
+                                   "b,1953,,year,Khrushchev,USA,013,thaw,y\n"))
+    assert list(result.events["src"]) == ["USSR", "USSR"] and list(result.events["tgt"]) == ["PRC", "USA"]
+
+
+@pytest.mark.parametrize("quad", ["inf", "1.9", "0", "5", "nan", "²"])
+def test_bad_quad_is_a_row_error(write_csv, quad):
+    path = write_csv("date_start,src,tgt,cameo,quad\n1950,USSR,PRC,057," + quad + "\n")
+    with pytest.raises(DataError, match="quad"):
+        read_events(path)
+
+
+def test_default_ids_differ_between_files_with_the_same_name(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "ev.csv").write_text("date_start,src,tgt,cameo\n1950,USSR,PRC,057\n")
+    (tmp_path / "b" / "ev.csv").write_text("date_start,src,tgt,cameo\n1960,USSR,PRC,111\n")
+    ids = {read_events(tmp_path / d / "ev.csv").events.loc[0, "event_id"] for d in "ab"}
+    assert len(ids) == 2

@@ -65,6 +65,14 @@ def test_symmetric_is_mean_of_directions():
     assert row["ab"] > 0 > row["ba"]
 
 
+def test_bounds_outside_the_data_give_empty_relations():
+    rel = estimate_stance(_agg([(1950, "A", "B", 8.0, 1.0)]), end=1900)
+    assert len(rel) == 0 and list(rel.frame.columns) == RELATION_COLUMNS
+    assert len(estimate_stance(_agg([(1950, "A", "B", 8.0, 1.0)]), start=1990, end=1991)) == 2
+    with pytest.raises(RealpolitikError, match="not a year"):
+        estimate_stance(_agg([(1950, "A", "B", 8.0, 1.0)]), end="soon")
+
+
 def test_parameters_are_validated():
     with pytest.raises(RealpolitikError):
         estimate_stance(_agg([(1950, "A", "B", 1.0, 1.0)]), half_life=0)

@@ -66,6 +66,20 @@ def test_lenient_load_records_rejections(write_csv):
         assert store.loads()[["n_read", "n_loaded", "n_rejected"]].values.tolist() == [[2, 1, 1]]
 
 
+def test_lenient_load_refuses_rows_already_stored(events_csv, write_csv):
+    with EventStore() as store:
+        store.load(events_csv)
+        again = write_csv(HEADER + ROWS[0] + "\nnew1,1970,,year,USA,USSR,057,x,y\n", "again.csv")
+        result = store.load(again, lenient=True)
+        assert (result.read, result.loaded, result.rejected) == (2, 1, 1)
+        assert result.rejections[0].field == "event_id" and "already" in result.rejections[0].reason
+        assert store.count() == 7
+        frame = pd.DataFrame({"date_start": ["1950"], "src": ["USSR"], "tgt": ["PRC"], "cameo": ["057"]})
+        store.load(frame)
+        store.load(frame.assign(date_start="1951"))  # a second DataFrame gets ids of its own
+        assert store.count() == 9
+
+
 def test_file_store_persists(tmp_path, events_csv):
     db = tmp_path / "events.duckdb"
     with EventStore(db) as store:
@@ -80,15 +94,15 @@ def test_aggregate_spreads_multi_period_events(events_csv):
         store.load(events_csv)
         yearly = store.aggregate(freq="year", actors=["USSR", "PRC"])
         aid = yearly[(yearly["src"] == "USSR") & (yearly["period_start"].dt.year.between(1953, 1956))]
-        # an activity spanning 1953-1956 is present in full in each of its years
-        assert aid["weight"].tolist() == [1.0, 1.0, 1.0, 1.0]
+        # an activity spanning 1953-1956 weighs one event per year of its duration
+        assert aid["weight"].round(4).tolist() == [round(365 / 365.25, 4)] * 3 + [round(366 / 365.25, 4)]
         quarterly = store.aggregate(freq="quarter", actors=["USSR", "PRC"])
         polemic = quarterly[quarterly["period_start"].dt.year == 1958]
         assert len(polemic) == 4 and polemic["weight"].sum() == pytest.approx(1.0)
         assert polemic["n"].tolist() == [1, 1, 1, 1] and polemic["n_q3"].tolist() == [1, 1, 1, 1]
         monthly = store.aggregate(freq="month")
-        # five point events weigh one each; the 48-month span weighs one in each month
-        assert monthly["weight"].sum() == pytest.approx(5.0 + 48.0)
+        # five point events weigh one each; the four-year span one per year
+        assert monthly["weight"].sum() == pytest.approx(5.0 + 1461 / 365.25)
         assert len(monthly[(monthly["src"] == "USA") & (monthly["tgt"] == "PRC")]) == 1
 
 
@@ -99,6 +113,17 @@ def test_short_span_across_a_boundary_is_split_by_its_days(write_csv):
         quarterly = store.aggregate(freq="quarter")
         assert quarterly["weight"].round(4).tolist() == [round(7 / 14, 4), round(7 / 14, 4)]
         assert store.aggregate(freq="year")["weight"].tolist() == [1.0]
+
+
+def test_yearly_weight_is_the_same_whatever_the_period(events_csv):
+    with EventStore() as store:
+        store.load(events_csv)
+        sums = {}
+        for freq in ("year", "quarter", "month"):
+            agg = store.aggregate(freq=freq)
+            sums[freq] = agg.groupby([agg["period_start"].dt.year, "src", "tgt"])[["weight", "net"]].sum()
+        pd.testing.assert_frame_equal(sums["year"], sums["quarter"])
+        pd.testing.assert_frame_equal(sums["year"], sums["month"])
 
 
 def test_bad_queries_are_clear(events_csv):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-__all__ = ["PartialDate", "parse_partial_date"]
+__all__ = ["PartialDate", "date_window", "parse_partial_date"]
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -40,3 +40,21 @@ def parse_partial_date(text: str) -> PartialDate:
         raise ValueError(f"day must be 01-{last_day:02d} in {year}-{month:02d}")
     d = date(year, month, day)
     return PartialDate(d, d, "day")
+
+
+def date_window(value: date | datetime | str | int) -> tuple[date, date]:
+    """The first and last day a bound means: a date, or a year/month/day as int or ISO text.
+
+    Raises ``ValueError`` with a readable message for anything else.
+    """
+    if isinstance(value, datetime):
+        return value.date(), value.date()
+    if isinstance(value, date):
+        return value, value
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"{value!r} is not a year (YYYY) or a date (YYYY-MM or YYYY-MM-DD)")
+    try:
+        partial = parse_partial_date(str(value))
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a year (YYYY) or a date (YYYY-MM or YYYY-MM-DD): {exc}") from None
+    return partial.first, partial.last

@@ -171,10 +171,10 @@ def _key(name: str) -> str:
 def _to_window(date: Any) -> tuple[_dt.date, _dt.date]:
     """The first and last day that ``date`` stands for (one day, or a month or year for partial ISO strings)."""
     if date is pd.NaT:
-        raise ValueError("date is NaT; pass None for no date")
+        raise DataError("date is NaT; pass None for no date")
     if isinstance(date, np.datetime64):
         if np.isnat(date):
-            raise ValueError("date is NaT; pass None for no date")
+            raise DataError("date is NaT; pass None for no date")
         date = pd.Timestamp(date)
     if isinstance(date, pd.Timestamp):
         day = date.date()
@@ -187,7 +187,7 @@ def _to_window(date: Any) -> tuple[_dt.date, _dt.date]:
         try:
             partial = parse_partial_date(date)
         except ValueError:
-            raise ValueError(f"invalid date {date!r}: expected YYYY-MM-DD, YYYY-MM or YYYY") from None
+            raise DataError(f"invalid date {date!r}: expected YYYY-MM-DD, YYYY-MM or YYYY") from None
         return partial.first, partial.last
     raise TypeError(f"date must be a date, datetime, Timestamp, ISO string or None, not {type(date).__name__}")
 

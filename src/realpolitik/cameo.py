@@ -64,6 +64,11 @@ class CameoCode:
         return QUAD_NAMES[self.quad]
 
 
+def _is_digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts '²' and other digits int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 @functools.lru_cache(maxsize=1)
 def _load() -> pd.DataFrame:
     """Read the packaged CSV once; codes stay strings so leading zeros survive."""
@@ -119,11 +124,11 @@ def _suggest(text: str) -> list[str]:
     """The valid codes closest to an unknown one: same root, longest shared prefix."""
     records = _records()
     variants = [text]
-    if text.isdigit() and not text.startswith("0") and len(text) < 4:
+    if _is_digits(text) and not text.startswith("0") and len(text) < 4:
         variants.append("0" + text)
     best: list[tuple[int, int, int, str]] = []
     for variant in variants:
-        if not variant.isdigit() or variant[:2] not in records:
+        if not _is_digits(variant) or variant[:2] not in records:
             continue
         # The first reading with a valid root wins: "197" -> root 19; "99" -> "099", root 09.
         for code in records:
@@ -141,7 +146,7 @@ def _suggest(text: str) -> list[str]:
     if not best:
         # No usable root: offer the roots themselves, nearest number first.
         roots = [c for c in records if len(c) == 2]
-        if text.isdigit():
+        if _is_digits(text):
             roots.sort(key=lambda c: abs(int(c) - int(text[:2] or 0)))
         return roots[:_MAX_SUGGESTIONS]
     return [code for *_, code in sorted(best)][:_MAX_SUGGESTIONS]
@@ -180,7 +185,7 @@ def normalize_code(code: str | int) -> str:
     records = _records()
     if text in records:
         return text
-    if text.isdigit() and not text.startswith("0") and "0" + text in records:
+    if _is_digits(text) and not text.startswith("0") and "0" + text in records:
         return "0" + text
     raise _unknown(code, text)
 

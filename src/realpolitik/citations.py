@@ -9,10 +9,11 @@ from importlib import resources
 
 import pandas as pd
 
-__all__ = ["bibliography", "cite", "citation_keys"]
+__all__ = ["CITATION_KEY", "bibliography", "cite", "citation_keys"]
 
 _ENTRY_START = re.compile(r"^@(\w+)\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
-_KEY = re.compile(r"^\s*([A-Za-z][\w:-]*)")
+#: A BibTeX key at the start of one ``;``-separated part of a citation field.
+CITATION_KEY = re.compile(r"^\s*([A-Za-z][\w:-]*)")
 
 #: Works every result on event data rests on: the event codes and their weights.
 _ALWAYS = ("schrodt2012", "goldstein1992")
@@ -41,7 +42,7 @@ def citation_keys(citations: Iterable[str]) -> list[str]:
         if not isinstance(text, str):
             continue
         for part in text.split(";"):
-            match = _KEY.match(part)
+            match = CITATION_KEY.match(part)
             if match and match.group(1) not in keys:
                 keys.append(match.group(1))
     return keys

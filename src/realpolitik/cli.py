@@ -16,6 +16,7 @@ from . import datasets
 from ._errors import RealpolitikError
 from .actors import ActorRegistry
 from .io.eventfile import read_events, write_rejections
+from .relations import Relations
 from .store import EventStore
 
 app = typer.Typer(
@@ -26,7 +27,7 @@ app = typer.Typer(
 actors_app = typer.Typer(no_args_is_help=True, help="The actor registry: codes, names, aliases.")
 app.add_typer(actors_app, name="actors")
 
-_out = Console(soft_wrap=True)
+_out = Console(soft_wrap=True, markup=False, highlight=False)
 
 
 class Format(str, Enum):
@@ -81,6 +82,8 @@ def _check_years(start: int | None, end: int | None) -> None:
 
 def _emit(frame: pd.DataFrame, fmt: Format, *, title: str, columns: list[str] | None = None) -> None:
     frame = frame if columns is None else frame[columns]
+    if frame.empty:
+        Console(stderr=True, markup=False).print(f"note: no rows match ({title})")
     if fmt is Format.csv:
         sys.stdout.write(frame.to_csv(index=False, date_format="%Y-%m-%d", float_format="%.4f"))
     elif fmt is Format.json:
@@ -131,8 +134,12 @@ def relations(
     end: ToOption = None,
     fmt: FormatOption = Format.table,
     data: DataOption = None,
-    half_life: Annotated[float, typer.Option("--half-life", help="Half-life of evidence, years.")] = 1.0,
-    prior: Annotated[float, typer.Option("--prior", help="Weight of the neutral prior, in events.")] = 1.0,
+    half_life: Annotated[float, typer.Option("--half-life", help="Half-life of evidence, years.")] = (
+        Relations.DEFAULT_HALF_LIFE
+    ),
+    prior: Annotated[float, typer.Option("--prior", help="Weight of the neutral prior, in events.")] = (
+        Relations.DEFAULT_PRIOR
+    ),
     score: Annotated[Score, typer.Option("--score", help="Event score: net cooperation or Goldstein.")] = Score.net,
 ) -> None:
     """Directed stance per dyad and period, estimated from events."""
@@ -240,22 +247,22 @@ def cite() -> None:
 
 def main() -> None:
     """Entry point: library errors become one clear line and a non-zero exit."""
+    err = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
     try:
         app(standalone_mode=False)
     except RealpolitikError as exc:
-        Console(stderr=True, soft_wrap=True).print(f"error: {exc}", markup=False, highlight=False)
+        err.print(f"error: {exc}")
         raise SystemExit(1) from None
     except (typer.Abort, KeyboardInterrupt):
         raise SystemExit(130) from None
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except OSError as exc:
+        err.print(f"error: {exc}")
+        raise SystemExit(1) from None
+    except Exception as exc:
+        # usage errors of typer's bundled click carry their own message and exit code
+        exit_code = getattr(exc, "exit_code", None)
+        if exit_code is None:
+            raise
+        if callable(getattr(exc, "show", None)):
             exc.show()
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.exceptions.Exit):
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, OSError):
-            Console(stderr=True, soft_wrap=True).print(f"error: {exc}", markup=False, highlight=False)
-            raise SystemExit(1) from None
-        raise
+        raise SystemExit(exit_code) from None

@@ -8,7 +8,7 @@ rejected with a reason that names its line and field; nothing is dropped silentl
 
 from __future__ import annotations
 
-import re
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +20,7 @@ from . import cameo
 from ._dates import parse_partial_date
 from ._errors import DataError, RealpolitikError
 from .actors import ActorRegistry
+from .citations import CITATION_KEY
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -57,8 +58,9 @@ REQUIRED_COLUMNS = ("date_start", "src", "tgt", "cameo")
 
 #: Key a reader sets in a record whose field count disagrees with the header.
 COLUMN_COUNT_KEY = "__columns__"
+#: Key a reader sets in a record it could not parse at all (e.g. a broken quote).
+MALFORMED_KEY = "__malformed__"
 
-_CITATION_KEY = re.compile(r"^\s*([A-Za-z][\w:-]*)")
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,8 @@ class LoadResult:
     rejections: list[Rejection] = field(default_factory=list)
     rejected_rows: list[dict[str, str]] = field(default_factory=list)
     line_unit: str = "line"
-
-    @property
-    def read(self) -> int:
-        """Rows read from the source (header excluded)."""
-        return self.loaded + self.rejected
+    read: int = 0
+    """Rows read from the source (header and blank lines excluded), counted as they came."""
 
     @property
     def loaded(self) -> int:
@@ -97,6 +96,18 @@ class LoadResult:
     def summary(self) -> str:
         """One line that accounts for every row: read = loaded + rejected."""
         return f"{self.source}: read {self.read} = loaded {self.loaded} + rejected {self.rejected}"
+
+    def reject_events(self, event_ids: set[str], field_name: str, reason: str) -> None:
+        """Move loaded events with these ids to the refused rows (e.g. already stored)."""
+        if not event_ids:
+            return
+        refused = self.events["event_id"].isin(event_ids)
+        for ev in self.events[refused].to_dict("records"):
+            line = int(ev["row"])
+            self.rejections.append(Rejection(line, field_name, str(ev["event_id"]), reason))
+            raw = {k: _as_raw(v) for k, v in ev.items() if k in INPUT_COLUMNS}
+            self.rejected_rows.append({"_line": str(line), **raw})
+        self.events = self.events[~refused].reset_index(drop=True)
 
     def raise_first(self) -> None:
         """Raise the first rejection as a DataError (strict loading)."""
@@ -139,6 +150,12 @@ class LoadResult:
                 frame[c] = ""
         extra = [c for c in frame.columns if c not in columns]
         return frame[columns + extra]
+
+
+def _as_raw(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return "" if _blank(value) else str(value)
 
 
 def empty_events() -> pd.DataFrame:
@@ -209,15 +226,19 @@ def _dates(record: dict[str, object]) -> tuple[date, date, str]:
     return start.first, end.last, inferred
 
 
-def _actor(record: dict[str, object], name: str, when: date, registry: ActorRegistry) -> str:
+def _actor(record: dict[str, object], name: str, when: str, registry: ActorRegistry) -> str:
     value = _text(record, name)
     if not value:
         raise _RowError(name, value, "an actor is required")
     try:
-        code = registry.resolve(value, date=when)
+        code = value.upper()
+        if code in registry:  # a canonical code means itself, whatever its aliases
+            if not registry.is_valid(code, when):
+                raise _RowError(name, value, f"{code} did not exist on {when}")
+            return code
+        return registry.resolve(value, date=when)
     except RealpolitikError as exc:
         raise _RowError(name, value, str(exc)) from None
-    return code
 
 
 def _cameo(record: dict[str, object]) -> tuple[str, int, float]:
@@ -230,10 +251,9 @@ def _cameo(record: dict[str, object]) -> tuple[str, int, float]:
         raise _RowError("cameo", value, str(exc)) from None
     quad_text = _text(record, "quad")
     if quad_text:
-        try:
-            quad = int(float(quad_text))
-        except ValueError:
-            raise _RowError("quad", quad_text, "must be a whole number 1-4") from None
+        if quad_text not in ("1", "2", "3", "4", "1.0", "2.0", "3.0", "4.0"):
+            raise _RowError("quad", quad_text, "must be a whole number 1-4")
+        quad = int(float(quad_text))
         if quad != entry.quad:
             raise _RowError("quad", quad_text, f"CAMEO {entry.code} is quad class {entry.quad}")
     g_text = _text(record, "goldstein")
@@ -255,7 +275,7 @@ def _citation(record: dict[str, object], bibliography: frozenset[str] | None) ->
     if not value:
         raise _RowError("citation", value, "every curated event must cite a published work")
     for part in value.split(";"):
-        match = _CITATION_KEY.match(part)
+        match = CITATION_KEY.match(part)
         if not match or match.group(1) not in bibliography:
             key = match.group(1) if match else part.strip()
             raise _RowError("citation", value, f"'{key}' is not a key of the bibliography")
@@ -290,7 +310,9 @@ def validate_records(
     rejections: list[Rejection] = []
     rejected_rows: list[dict[str, str]] = []
     seen_ids: dict[str, int] = {}
+    read = 0
     for line, record in records:
+        read += 1
         problems = _structural_problems(line, record)
         row: dict[str, object] = {}
         checks = () if problems else (_check_dates_actors, _check_code, _check_citation)
@@ -299,7 +321,7 @@ def validate_records(
                 check(record, row, registry, bib)
             except _RowError as exc:
                 problems.append(Rejection(line, exc.field, exc.value, exc.reason))
-        event_id = _text(record, "event_id") or f"{dataset}:{line}"
+        event_id = _text(record, "event_id") or _default_id(dataset, line, record)
         if event_id in seen_ids:
             problems.append(
                 Rejection(line, "event_id", event_id, f"duplicate of line {seen_ids[event_id]}")
@@ -309,7 +331,7 @@ def validate_records(
             raw = {
                 k: ("" if _blank(v) else str(v).encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
                 for k, v in record.items()
-                if k != COLUMN_COUNT_KEY
+                if k not in (COLUMN_COUNT_KEY, MALFORMED_KEY)
             }
             rejected_rows.append({"_line": str(line), **raw})
             continue
@@ -322,11 +344,20 @@ def validate_records(
         )
         good.append(row)
     frame = _typed(pd.DataFrame(good, columns=EVENT_COLUMNS)) if good else empty_events()
-    return LoadResult(source, frame, rejections, rejected_rows, line_unit)
+    return LoadResult(source, frame, rejections, rejected_rows, line_unit, read)
+
+
+def _default_id(dataset: str, line: int, record: dict[str, object]) -> str:
+    """An id for a row without one: where it came from, and a digest of what it says."""
+    content = "\x1f".join(f"{k}={v}" for k, v in sorted(record.items()) if not _blank(v))
+    digest = hashlib.sha1(content.encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    return f"{dataset}:{line}:{digest}"
 
 
 def _structural_problems(line: int, record: dict[str, object]) -> list[Rejection]:
     """A row whose shape or bytes are wrong is refused before its values are read."""
+    if MALFORMED_KEY in record:
+        return [Rejection(line, "row", str(record.get("raw", "")), str(record[MALFORMED_KEY]))]
     if COLUMN_COUNT_KEY in record:
         count = sum(1 for k in record if k != COLUMN_COUNT_KEY)
         return [Rejection(line, "columns", str(count), str(record[COLUMN_COUNT_KEY]))]
@@ -347,8 +378,9 @@ def _check_dates_actors(
 ) -> None:
     start, end, precision = _dates(record)
     row.update(date_start=start, date_end=end, precision=precision)
-    src = _actor(record, "src", start, registry)
-    tgt = _actor(record, "tgt", start, registry)
+    when = _text(record, "date_start")  # as written: a year-precision date means the whole year
+    src = _actor(record, "src", when, registry)
+    tgt = _actor(record, "tgt", when, registry)
     if src == tgt:
         raise _RowError("tgt", _text(record, "tgt"), f"source and target are the same actor ({src})")
     row.update(src=src, tgt=tgt)

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .relations import Relations
+from .relations import FREQUENCIES, Relations
 
 __all__ = [
     "DYAD_COLOURS",
@@ -61,17 +61,17 @@ def plot_dyad_stance(
     fig = Figure(figsize=(11, 5.5), layout="constrained")
     ax = fig.add_subplot()
     ax.axhline(0, color="#555", lw=0.8)
+    ax.set_ylim(-1.05, 1.25)
     for a, b in dyads:
         a, b = sorted((a, b))
         rows = sym[(sym["a"] == a) & (sym["b"] == b)]
         if rows.empty:
             continue
         colour = DYAD_COLOURS.get((a, b))
-        x = rows["period_start"] + pd.Timedelta(days=182)
+        x = rows["period_start"] + pd.Timedelta(days=182.6 * FREQUENCIES[relations.freq].years)  # mid-period
         ax.plot(x, rows["stance"], lw=2.2, color=colour, label=f"{a}–{b}")
         ax.fill_between(x, rows["ab"], rows["ba"], color=colour, alpha=0.15, lw=0)
     if key_events is not None and not key_events.empty:
-        ax.set_ylim(-1.05, 1.25)
         last = key_events["date_start"].max()
         for i, ev in enumerate(key_events.itertuples(index=False)):
             ax.axvline(ev.date_start, color="#999", lw=0.6, ls=":")
@@ -79,7 +79,6 @@ def plot_dyad_stance(
             ax.annotate(ev.label, (ev.date_start, 1.19 - 0.075 * (i % 4)), fontsize=7.5, va="top",
                         ha="right" if near_end else "left", xytext=(-2 if near_end else 2, 0),
                         textcoords="offset points", color="#333")
-    ax.set_ylim(-1.05, 1.25)
     ax.set_ylabel("stance (−1 hostile … +1 friendly)")
     ax.set_title(title or "Stance of the dyads (band: the two directions)")
     ax.legend(loc="lower left", frameon=False)

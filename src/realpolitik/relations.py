@@ -37,9 +37,11 @@ Placement (``share`` of an event in a period). A point event known only to a mon
 year is one event of uncertain date: it is spread over its interval by days, so a
 year-precision event weighs a quarter in each quarter of its year and its whole weight in
 its year. A span (``precision="span"``) is an activity present throughout, such as aid
-over 1953–1957 or a war: it weighs, in each period, the fraction of the period it covers
-(or of itself, when shorter than a period) — one full event in each year of 1953–1957,
-half an event in a year it covers for six months. ``n`` counts the events touching a period;
+over 1953–1957 or a war: it weighs one event per year of its duration (one in all when
+shorter than a year), spread over the periods it covers by days — one event in each year
+of 1953–1957, a twelfth in each of its months. Either way an event's weight in a year is
+the same whatever the period length, so yearly, quarterly and monthly relations agree.
+``n`` counts the events touching a period;
 ``goldstein`` is the share-weighted sum of their Goldstein weights and ``net`` the
 share-weighted count of cooperative minus conflictual events.
 
@@ -54,24 +56,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from ._dates import date_window
 from ._errors import RealpolitikError
 
 __all__ = ["FREQUENCIES", "RELATION_COLUMNS", "SCORES", "Relations", "estimate_stance", "relations"]
 
-#: Period name → (DuckDB date_trunc unit, SQL interval step, pandas period code, years).
-FREQUENCIES: dict[str, tuple[str, str]] = {
-    "year": ("year", "1 YEAR"),
-    "quarter": ("quarter", "3 MONTH"),
-    "month": ("month", "1 MONTH"),
+class Frequency(NamedTuple):
+    """How one period length is named in DuckDB and pandas, and how long it is."""
+
+    sql_unit: str
+    sql_step: str
+    pandas: str
+    years: float
+
+
+#: The period lengths relations can be estimated on.
+FREQUENCIES: dict[str, Frequency] = {
+    "year": Frequency("year", "1 YEAR", "Y", 1.0),
+    "quarter": Frequency("quarter", "3 MONTH", "Q", 0.25),
+    "month": Frequency("month", "1 MONTH", "M", 1.0 / 12.0),
 }
 #: Event scores the stance estimator can use (see the module docstring).
 SCORES = ("net", "goldstein")
-_PANDAS_FREQ = {"year": "Y", "quarter": "Q", "month": "M"}
-_YEARS_PER_PERIOD = {"year": 1.0, "quarter": 0.25, "month": 1.0 / 12.0}
 
 RELATION_COLUMNS = [
     "period",
@@ -158,16 +169,18 @@ class Relations:
 
 
 def _period_grid(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.PeriodIndex:
-    code = _PANDAS_FREQ[freq]
+    code = FREQUENCIES[freq].pandas
     return pd.period_range(pd.Period(first, freq=code), pd.Period(last, freq=code), freq=code)
 
 
 def _bound(value: int | str | date | None, freq: str, *, end: bool) -> pd.Period | None:
     if value is None:
         return None
-    text = str(value)
-    stamp = pd.Timestamp(f"{text}-12-31" if end else f"{text}-01-01") if text.isdigit() else pd.Timestamp(text)
-    return pd.Period(stamp, freq=_PANDAS_FREQ[freq])
+    try:
+        first, last = date_window(value)
+    except ValueError as exc:
+        raise RealpolitikError(str(exc)) from None
+    return pd.Period(pd.Timestamp(last if end else first), freq=FREQUENCIES[freq].pandas)
 
 
 def estimate_stance(
@@ -197,7 +210,7 @@ def estimate_stance(
     if aggregates.empty:
         return Relations(pd.DataFrame(columns=RELATION_COLUMNS), freq, half_life, prior, score)
 
-    code = _PANDAS_FREQ[freq]
+    code = FREQUENCIES[freq].pandas
     last_bound = _bound(end, freq, end=True)
     periods = aggregates["period_start"].dt.to_period(code)
     last = periods.max() if last_bound is None else last_bound
@@ -205,6 +218,8 @@ def estimate_stance(
     keep = periods <= last
     agg = aggregates[keep.to_numpy()]
     periods = periods[keep.to_numpy()]
+    if agg.empty:
+        return Relations(pd.DataFrame(columns=RELATION_COLUMNS), freq, half_life, prior, score)
 
     dyads = agg[["src", "tgt"]].drop_duplicates().sort_values(["src", "tgt"]).reset_index(drop=True)
     dyad_index = pd.MultiIndex.from_frame(dyads)
@@ -218,7 +233,7 @@ def estimate_stance(
         sums[col] = arr
 
     evidence_in = sums["net"] if score == "net" else sums["goldstein"] / 10.0
-    decay = 0.5 ** (_YEARS_PER_PERIOD[freq] / half_life)
+    decay = 0.5 ** (FREQUENCIES[freq].years / half_life)
     evidence = np.zeros(shape)
     mass = np.zeros(shape)
     a = np.zeros(len(dyads))

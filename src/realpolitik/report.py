@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import datasets
+from ._errors import RealpolitikError
 from .citations import bibliography, citation_keys
 from .plots import plot_dyad_stance, plot_triangle_diagram, plot_triangle_strip
 from .relations import Relations, relations
@@ -50,7 +51,9 @@ class ReportResult:
 def core_dyad_table(rel: Relations, *, start: int = 1949, end: int = 1991) -> pd.DataFrame:
     """Yearly undirected stance of the three core dyads, one column per dyad."""
     sym = rel.symmetric()
-    sym = sym[sym.apply(lambda r: (r["a"], r["b"]) in CORE_DYADS, axis=1)]
+    sym = sym[pd.Series(list(zip(sym["a"], sym["b"])), index=sym.index, dtype=object).isin(CORE_DYADS)]
+    if sym.empty:
+        raise RealpolitikError(f"no events among {', '.join(CORE)}: the report needs the core dyads")
     sym = sym.assign(dyad=sym["a"] + "–" + sym["b"], year=sym["period_start"].dt.year)
     wide = sym.pivot(index="year", columns="dyad", values="stance")
     wide = wide.loc[(wide.index >= start) & (wide.index <= end)].round(3)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from ._dates import date_window
 from ._errors import DataError, RealpolitikError
 from .actors import ActorRegistry
-from .events import EVENT_COLUMNS, LoadResult, validate_records
-from .io.eventfile import read_events, records_from_frame
+from .events import EVENT_COLUMNS, LoadResult
+from .io.eventfile import read_events, read_frame
 from .relations import FREQUENCIES, Relations, estimate_stance
 
 __all__ = ["EventStore"]
@@ -49,9 +51,9 @@ _COLUMN_LIST = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
 
 # Place each event on the periods its dates cover (see realpolitik.relations): a point
 # event known only to a month or year is one event of uncertain date, spread over its
-# interval by days; a span is an activity present throughout, weighing in each period the
-# fraction of it that the activity covers. Events inside one period, the common case,
-# skip the expansion.
+# interval by days; a span is an activity present throughout, weighing one event per year
+# of its duration (one in all if shorter), spread by days. Events inside one period, the
+# common case, skip the expansion.
 _AGGREGATE_SQL = """
 WITH base AS (
     SELECT src, tgt, quad, goldstein, date_start, date_end, precision = 'span' AS ongoing,
@@ -65,7 +67,7 @@ spread AS (
     UNION ALL
     SELECT period_start, src, tgt, quad, goldstein,
            (least(date_end, period_end) - greatest(date_start, period_start) + 1)::DOUBLE
-           / CASE WHEN ongoing THEN least(period_end - period_start, date_end - date_start) + 1
+           / CASE WHEN ongoing THEN least(date_end - date_start + 1, 365.25)
                   ELSE date_end - date_start + 1 END AS share
     FROM (
         SELECT *, (period_start + INTERVAL {step})::DATE - 1 AS period_end
@@ -131,16 +133,21 @@ class EventStore:
         valid rows go in and the result lists every refused row.
         """
         if isinstance(source, pd.DataFrame):
-            result = validate_records(
-                records_from_frame(source), source="<DataFrame>", registry=self._registry,
-                bibliography=bibliography, line_unit="row",
-            )
-            if not lenient:
-                result.raise_first()
+            result = read_frame(source, lenient=lenient, registry=self._registry, bibliography=bibliography)
         else:
             result = read_events(source, lenient=lenient, registry=self._registry, bibliography=bibliography)
+        if lenient:
+            result.reject_events(self._stored_ids(result.events["event_id"]), "event_id", "already in the store")
         self.insert(result.events, _result=result)
         return result
+
+    def _stored_ids(self, ids: pd.Series) -> set[str]:
+        self._con.register("_ids", pd.DataFrame({"event_id": ids.astype(str)}))
+        try:
+            found = self._con.execute("SELECT event_id FROM events JOIN _ids USING (event_id)").fetchall()
+        finally:
+            self._con.unregister("_ids")
+        return {row[0] for row in found}
 
     def insert(self, events: pd.DataFrame, *, _result: LoadResult | None = None) -> int:
         """Insert an already validated event table (columns as ``EVENT_COLUMNS``) atomically."""
@@ -151,10 +158,9 @@ class EventStore:
         source = _result.source if _result is not None else "<DataFrame>"
         con = self._con
         con.execute("BEGIN TRANSACTION")
+        con.register("_incoming", frame)
         try:
-            con.register("_incoming", frame)
             con.execute(f"INSERT INTO events ({_COLUMN_LIST}) SELECT {_COLUMN_LIST} FROM _incoming")
-            con.unregister("_incoming")
             read = _result.read if _result is not None else len(frame)
             rejected = _result.rejected if _result is not None else 0
             con.execute(
@@ -165,6 +171,11 @@ class EventStore:
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
             raise DataError(f"load refused, store unchanged: {_first_line(exc)}", file=source) from None
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.unregister("_incoming")
         return len(frame)
 
     # -- queries ---------------------------------------------------------------------
@@ -223,7 +234,7 @@ class EventStore:
         """Goldstein sums, net cooperation, event weights and counts by quad class per dyad and period."""
         if freq not in FREQUENCIES:
             raise RealpolitikError(f"unknown period '{freq}': use one of {', '.join(FREQUENCIES)}")
-        unit, step = FREQUENCIES[freq]
+        unit, step = FREQUENCIES[freq].sql_unit, FREQUENCIES[freq].sql_step
         where, params = _filters(actors, start, end)
         clause = ("WHERE " + " AND ".join(where)) if where else ""
         query = _AGGREGATE_SQL.format(unit=unit, step=step, where=clause, quad_columns=_QUAD_COLUMNS)
@@ -248,21 +259,32 @@ class EventStore:
         periods from ``start`` are returned.
         """
         aggregates = self.aggregate(freq=freq, actors=actors, end=end)
-        return estimate_stance(
+        rel = estimate_stance(
             aggregates, freq=freq, half_life=half_life, prior=prior, score=score, start=start, end=end
         )
+        return self._within_lifetimes(rel)
+
+    def _within_lifetimes(self, rel: Relations) -> Relations:
+        """Drop stances held by or toward a state after it ceased to exist (RVN after 1975)."""
+        registry = self._registry or ActorRegistry.default()
+        ends = {code: registry.actor(code).end for code in rel.actors() if code in registry}
+        ended = {code: pd.Timestamp(day) for code, day in ends.items() if day is not None}
+        if not ended:
+            return rel
+        f = rel.frame
+        keep = pd.Series(True, index=f.index)
+        for column in ("src", "tgt"):
+            last = f[column].map(ended)
+            keep &= last.isna() | (f["period_start"] <= last)
+        return replace(rel, frame=f[keep].reset_index(drop=True))
 
 
 def _as_date(value: date | str | int, *, end: bool) -> date:
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if text.isdigit() and len(text) == 4:
-        return date(int(text), 12, 31) if end else date(int(text), 1, 1)
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise RealpolitikError(f"'{value}' is not a year (YYYY) or a date (YYYY-MM-DD)") from None
+        first, last = date_window(value)
+    except ValueError as exc:
+        raise RealpolitikError(str(exc)) from None
+    return last if end else first
 
 
 def _filters(

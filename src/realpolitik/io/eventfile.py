@@ -15,13 +15,14 @@ from ..actors import ActorRegistry
 from ..events import (
     COLUMN_COUNT_KEY,
     INPUT_COLUMNS,
+    MALFORMED_KEY,
     REQUIRED_COLUMNS,
     LoadResult,
     has_undecodable_bytes,
     validate_records,
 )
 
-__all__ = ["read_events", "records_from_frame", "write_rejections"]
+__all__ = ["read_events", "read_frame", "records_from_frame", "write_rejections"]
 
 
 def read_events(
@@ -41,13 +42,25 @@ def read_events(
     if not path.is_file():
         raise DataError("no such file", file=str(path))
     if path.suffix.lower() in {".parquet", ".pq"}:
-        records: Iterable[tuple[int, dict[str, object]]] = _parquet_records(path)
-        unit = "row"
-    else:
-        records = list(_csv_records(path))
-        unit = "line"
+        frame = _read_parquet(path)
+        return read_frame(frame, lenient=lenient, registry=registry, bibliography=bibliography, source=str(path))
+    result = validate_records(_csv_records(path), source=str(path), registry=registry, bibliography=bibliography)
+    if not lenient:
+        result.raise_first()
+    return result
+
+
+def read_frame(
+    frame: pd.DataFrame,
+    *,
+    lenient: bool = False,
+    registry: ActorRegistry | None = None,
+    bibliography: Iterable[str] | None = None,
+    source: str = "<DataFrame>",
+) -> LoadResult:
+    """Validate a DataFrame of raw events exactly as :func:`read_events` validates a file."""
     result = validate_records(
-        records, source=str(path), registry=registry, bibliography=bibliography, line_unit=unit
+        records_from_frame(frame), source=source, registry=registry, bibliography=bibliography, line_unit="row"
     )
     if not lenient:
         result.raise_first()
@@ -110,6 +123,7 @@ def _csv_records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
     if not raw.strip():
         raise DataError("file is empty: expected a header row", file=source, line=1)
     text = raw.decode("utf-8", errors="surrogateescape")
+    lines = text.splitlines()
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -125,7 +139,11 @@ def _csv_records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise DataError(f"malformed CSV: {exc}", file=source, line=last_line + 1) from None
+            # every physical line the broken record swallowed is refused, none is lost
+            first, last_line = last_line + 1, max(reader.line_num, last_line + 1)
+            for k in range(first, last_line + 1):
+                yield k, {MALFORMED_KEY: f"malformed CSV: {exc}", "raw": lines[k - 1] if k <= len(lines) else ""}
+            continue
         line = last_line + 1
         last_line = reader.line_num
         if not fields:
@@ -139,11 +157,11 @@ def _csv_records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
 
 
 
-def _parquet_records(path: Path) -> list[tuple[int, dict[str, object]]]:
+def _read_parquet(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise DataError(f"cannot read Parquet: {exc}", file=str(path)) from None
     _check_header([str(c) for c in frame.columns], source=str(path))
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    return records_from_frame(frame)
+    return frame
