@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
+
+import pytest
 
 import realpolitik
 
 
-def test_all_is_sorted_and_every_name_exists():
-    assert realpolitik.__all__ == sorted(realpolitik.__all__)
-    for name in realpolitik.__all__:
-        assert hasattr(realpolitik, name), name
+@pytest.mark.parametrize("module", ["realpolitik", "realpolitik.io", "realpolitik.structure"])
+def test_all_is_sorted_and_every_name_exists(module):
+    mod = importlib.import_module(module)
+    assert mod.__all__ == sorted(mod.__all__)
+    for name in mod.__all__:
+        assert hasattr(mod, name), name
 
 
 def test_errors_share_one_base():

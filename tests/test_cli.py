@@ -98,6 +98,9 @@ def test_report_writes_html(tmp_path):
     page = (tmp_path / "r" / "index.html").read_text()
     assert "<img" in page and (tmp_path / "r" / "stance.png").stat().st_size > 10_000
     assert "PRC–USSR" in page and "1969" in page
+    for figure in ("triangle.png", "network.png", "triangle-1975.png"):
+        assert (tmp_path / "r" / figure).stat().st_size > 5_000, figure
+    assert "Structural balance" in page and "romantic_triangle" in page and "stable_marriage" in page
 
 
 def test_triangle_csv_columns_and_runs():
@@ -122,3 +125,37 @@ def test_markup_like_text_is_printed_as_is(tmp_path):
     (tmp_path / "m.csv").write_text('date_start,src,tgt,cameo,description\n1960,USA,USSR,111,"Speech [/] and [bold]"\n')
     out = run("events", "--data", str(tmp_path / "m.csv"))
     assert out.returncode == 0 and "[/]" in out.stdout
+
+
+def test_balance_on_an_edge_file_with_windows_and_partition(tmp_path):
+    edges = tmp_path / "e.csv"
+    # window a: a balanced square; window b: an odd cycle of negatives (frustration 1)
+    edges.write_text("w,src,tgt,sign\na,A,B,1\na,B,C,-1\na,C,D,1\na,D,A,-1\nb,A,B,-1\nb,B,C,-1\nb,C,A,-1\n")
+    out = run("balance", str(edges), "--window", "w", "--partition", str(tmp_path / "p.csv"), "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert list(frame.columns) == ["window", "nodes", "edges", "negative", "triangles", "unbalanced_triangles",
+                                   "frustration", "normalized", "optimal", "seconds"]
+    assert frame["frustration"].tolist() == [0, 1] and frame["optimal"].all()
+    assert frame["unbalanced_triangles"].tolist() == [0, 1]
+    sides = pd.read_csv(tmp_path / "p.csv")
+    a = sides[sides["window"] == "a"].set_index("node")["side"]
+    assert a["A"] == a["B"] != a["C"] == a["D"]
+
+
+def test_balance_rejects_bad_edges_with_line_and_field(tmp_path):
+    edges = tmp_path / "e.csv"
+    edges.write_text("src,tgt,sign\nA,B,1\nB,C,2\n")
+    out = run("balance", str(edges))
+    assert out.returncode == 1 and "line 3" in out.stderr and "sign" in out.stderr
+
+
+def test_balance_and_blocs_of_a_historical_year():
+    out = run("balance", "--year", "1969", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    row = json.loads(out.stdout)[0]
+    assert row["window"] == "1969" and row["optimal"] and row["edges"] > 5
+    blocs = run("blocs", "--year", "1969", "--actors", "USA,USSR,PRC,IND,PAK,VNM", "--format", "json")
+    assert blocs.returncode == 0, blocs.stderr
+    minima = json.loads(blocs.stdout)
+    assert minima and abs(sum(m["basin_share"] for m in minima) - 1) < 1e-9

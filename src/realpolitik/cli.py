@@ -186,6 +186,138 @@ def triangle(
               columns=["period", "pattern", "pivot", "outcast", "sign_ab", "sign_ac", "sign_bc"])
 
 
+class Balance(str, Enum):
+    strict = "strict"
+    generalized = "generalized"
+
+
+BALANCE_COLUMNS = ["window", "nodes", "edges", "negative", "triangles", "unbalanced_triangles", "frustration",
+                   "normalized", "optimal", "seconds"]
+
+
+@app.command()
+def balance(
+    edges: Annotated[Optional[Path], typer.Argument(help="CSV of signed edges: src,tgt,sign[,window].")] = None,
+    window: Annotated[Optional[str], typer.Option("--window", help="Column splitting edges into graphs.")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Or: the shipped history's year.")] = None,
+    exact: Annotated[bool, typer.Option("--exact/--heuristic", help="Proven optimum, or a fast upper bound.")] = True,
+    partition: Annotated[Optional[Path], typer.Option("--partition", help="Write the best partition here.")] = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds per graph (exact).")] = None,
+    kind: Annotated[Balance, typer.Option("--balance", help="Strict or generalized balance.")] = Balance.strict,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the heuristic.")] = 0,
+    fmt: FormatOption = Format.table,
+    data: DataOption = None,
+) -> None:
+    """Structural balance: triad census and the exact frustration index of signed networks."""
+    from .io.cow import read_signed_edges
+    from .structure import SignedGraph, frustration_index, triad_census
+
+    if (edges is None) == (year is None):
+        raise RealpolitikError("give an edge file or --year (the shipped history's signed network), not both")
+    if edges is not None:
+        frame = read_signed_edges(edges, window=window)
+        key = window.strip().lower() if window else None
+        groups = frame.groupby(key, sort=False) if key else [("all", frame)]
+        graphs = {str(label): SignedGraph.from_edges(g, source=str(edges)) for label, g in groups}
+    else:
+        graphs = {str(year): _history_graph(year, data)}
+    rows, sides = [], []
+    for label, graph in graphs.items():
+        census = triad_census(graph, balance=kind.value)
+        result = frustration_index(graph, method="exact" if exact else "heuristic", time_limit=time_limit, seed=seed)
+        rows.append({"window": label, "nodes": graph.n, "edges": graph.m, "negative": graph.negative,
+                     "triangles": census.total, "unbalanced_triangles": census.unbalanced,
+                     "frustration": result.frustration, "normalized": result.normalized,
+                     "optimal": result.optimal, "seconds": result.seconds})
+        sides.extend({"window": label, "node": node, "side": side} for node, side in result.partition.items())
+    if partition is not None:
+        pd.DataFrame(sides).to_csv(partition, index=False)
+    _emit(pd.DataFrame(rows, columns=BALANCE_COLUMNS), fmt, title="structural balance")
+
+
+def _history_graph(year: int, data: Path | None, threshold: float = 0.1):
+    """The signed network of one year of the (shipped or given) history: sign of each dyad's stance."""
+    from .structure import SignedGraph
+
+    with EventStore() as store:
+        store.insert(_events(data))
+        rel = store.relations(freq="year", end=year)
+    if str(year) not in set(rel.frame["period"]):
+        raise RealpolitikError(f"no relations in {year}")
+    return SignedGraph.from_relations(rel, str(year), threshold=threshold)
+
+
+class Method(str, Enum):
+    auto = "auto"
+    exhaustive = "exhaustive"
+    multistart = "multistart"
+
+
+@app.command()
+def blocs(
+    propensities: Annotated[Optional[Path], typer.Option("--propensities", help="CSV a,b,propensity.")] = None,
+    sizes: Annotated[Optional[Path], typer.Option("--sizes", help="CSV actor,size.")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Instead of files: the shipped history's year.")] = None,
+    actors: ActorsOption = None,
+    method: Annotated[Method, typer.Option("--method", help="Exhaustive up to 25 actors, else multi-start.")] = (
+        Method.auto
+    ),
+    starts: Annotated[int, typer.Option("--starts", help="Starts of the multi-start descent.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the multi-start descent.")] = 0,
+    fmt: FormatOption = Format.table,
+    data: DataOption = None,
+) -> None:
+    """Blocs by landscape theory (Axelrod-Bennett): every local minimum and its basin."""
+    from .structure import Landscape, local_minima
+
+    if year is not None:
+        if propensities is not None or sizes is not None:
+            raise RealpolitikError("give --propensities and --sizes, or --year, not both")
+        codes = _actor_codes(actors, year)
+        with EventStore() as store:
+            store.insert(_events(data))
+            rel = store.relations(freq="year", actors=codes, end=year)
+        names = codes or rel.actors()
+        landscape = Landscape.from_relations(rel, str(year), sizes={a: 1.0 for a in names}, actors=names)
+    elif propensities is not None and sizes is not None:
+        landscape = Landscape.from_csv(propensities, sizes)
+    else:
+        raise RealpolitikError("give --propensities and --sizes, or --year")
+    result = local_minima(landscape, method=method.value, starts=starts, seed=seed)
+    _emit(result.minima, fmt, title=f"landscape minima ({result.method})")
+
+
+@app.command()
+def polarity(
+    capabilities: Annotated[Path, typer.Argument(help="COW National Material Capabilities CSV.")],
+    states: Annotated[Optional[str], typer.Option("--states", help="COW numbers, comma-separated.")] = None,
+    majors: Annotated[Optional[Path], typer.Option("--majors", help="COW major-powers CSV to restrict to.")] = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Polarity per year: Ray-Singer concentration and the number of poles."""
+    from .io.nmc import read_major_powers, read_nmc
+    from .structure.polarity import polarity as polarity_of
+
+    _check_years(start, end)
+    caps = read_nmc(capabilities)
+    chosen: object = None
+    if majors is not None:
+        chosen = read_major_powers(majors)
+    elif states:
+        try:
+            chosen = [int(x) for x in states.split(",") if x.strip()]
+        except ValueError:
+            raise RealpolitikError(f"--states takes COW numbers, got {states!r}") from None
+    years = None
+    if start is not None or end is not None:
+        lo = start if start is not None else int(caps["year"].min())
+        hi = end if end is not None else int(caps["year"].max())
+        years = range(lo, hi + 1)
+    _emit(polarity_of(caps, states=chosen, years=years), fmt, title="polarity")
+
+
 @actors_app.command("resolve")
 def actors_resolve(
     name: Annotated[str, typer.Argument(help="A name, alias, capital, leader or code.")],

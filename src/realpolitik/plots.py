@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -164,13 +165,16 @@ def plot_signed_network(graph, *, partition: dict[str, int] | None = None, title
     import networkx as nx
 
     g = graph.to_networkx()
-    fig = Figure(figsize=(7, 6), layout="constrained")
+    fig = Figure(figsize=(8, 6), layout="constrained")
     ax = fig.add_subplot()
-    positive = nx.Graph([(a, b) for a, b, d in g.edges(data=True) if d["sign"] > 0])
-    positive.add_nodes_from(g.nodes)
-    pos = nx.spring_layout(positive, seed=1)
-    if partition:
-        pos = {n: (p[0] * 0.6 + (1.0 if partition.get(n, 0) else -1.0), p[1]) for n, p in pos.items()}
+    for _, _, d in g.edges(data=True):
+        d["pull"] = 1.0 if d["sign"] > 0 else 0.15  # friends close, foes loosely tied
+    pos = nx.spring_layout(g, weight="pull", seed=1)
+    if partition and len(g):
+        xs = np.array([p[0] for p in pos.values()])
+        span = float(np.ptp(xs)) or 1.0
+        pos = {n: (0.5 * (p[0] - xs.mean()) / span + (1.0 if partition.get(n, 0) else -1.0), p[1])
+               for n, p in pos.items()}
     for a, b, d in g.edges(data=True):
         (x0, y0), (x1, y1) = pos[a], pos[b]
         if d["sign"] > 0:

@@ -11,8 +11,11 @@ import pandas as pd
 from . import datasets
 from ._errors import RealpolitikError
 from .citations import bibliography, citation_keys
-from .plots import plot_dyad_stance, plot_triangle_diagram, plot_triangle_strip
+from .plots import plot_dyad_stance, plot_signed_network, plot_triangle_diagram, plot_triangle_strip
 from .relations import Relations, relations
+from .structure.balance import triad_census
+from .structure.frustration import frustration_index
+from .structure.signed import SignedGraph
 from .structure.triangle import periodize, strategic_triangle
 
 __all__ = ["CORE", "KEY_EVENTS", "ReportResult", "core_dyad_table", "write_report"]
@@ -22,6 +25,9 @@ CORE_DYADS = (("PRC", "USSR"), ("PRC", "USA"), ("USA", "USSR"))
 
 #: Years whose triangle diagram the report draws: alliance, split, rapprochement, normalisation.
 DIAGRAM_YEARS = (1952, 1966, 1975, 1988)
+
+#: The year whose whole signed network the report draws, split by its optimal partition.
+NETWORK_YEAR = 1969
 
 #: Curated events marked on the figure, by event id, with a short label.
 KEY_EVENTS: dict[str, str] = {
@@ -59,6 +65,20 @@ def core_dyad_table(rel: Relations, *, start: int = 1949, end: int = 1991) -> pd
     wide = wide.loc[(wide.index >= start) & (wide.index <= end)].round(3)
     wide.columns.name = None
     return wide.reset_index()
+
+
+def balance_series(rel: Relations, *, start: int, end: int, threshold: float = 0.1) -> pd.DataFrame:
+    """Per year: the signed network of every observed dyad, its triad census and exact frustration."""
+    rows = []
+    for year in range(start, end + 1):
+        graph = SignedGraph.from_relations(rel, str(year), threshold=threshold)
+        census = triad_census(graph)
+        result = frustration_index(graph)
+        rows.append({"year": year, "nodes": graph.n, "edges": graph.m, "negative": graph.negative,
+                     "triangles": census.total, "unbalanced": census.unbalanced,
+                     "frustration": result.frustration, "normalized": round(result.normalized, 3),
+                     "optimal": result.optimal})
+    return pd.DataFrame(rows)
 
 
 def _key_events(events: pd.DataFrame) -> pd.DataFrame:
@@ -130,6 +150,15 @@ def write_report(
         diagrams.append(name)
     runs = periodize(triangle)
 
+    everyone = relations(events, freq="year", end=end)
+    balance = balance_series(everyone, start=start, end=end)
+    network = SignedGraph.from_relations(everyone, str(NETWORK_YEAR), threshold=0.1)
+    best = frustration_index(network)
+    plot_signed_network(
+        network, partition=best.partition,
+        title=f"{NETWORK_YEAR}: optimal partition, {best.frustration} of {best.edges} edges frustrated",
+    ).savefig(out / "network.png", dpi=100)
+
     bib = bibliography()
     cited = [k for k in citation_keys(events["citation"]) if k in bib]
     key_rows = "".join(
@@ -156,6 +185,12 @@ see <code>docs/triangle.md</code> for the method and the reading of the literatu
 <img src="triangle.png" alt="Strategic triangle pattern by year">
 <p>{''.join(f'<img src="{html.escape(d)}" alt="triangle diagram" style="width:24%">' for d in diagrams)}</p>
 {_html_table(runs)}
+<h2>Structural balance</h2>
+<p>Each year's signed network joins every pair of actors whose stance lies outside ±0.1. The
+frustration index is the least number of edges whose removal leaves two opposed camps, proven
+optimal by integer programming (HiGHS); <em>normalized</em> is 1 − 2L/m.</p>
+<img src="network.png" alt="Signed network">
+{_html_table(balance)}
 <h2>Key events</h2>
 <table><thead><tr><th>date</th><th>precision</th><th>who → whom</th><th>what</th><th>source</th></tr></thead>
 <tbody>{key_rows}</tbody></table>

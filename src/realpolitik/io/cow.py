@@ -40,6 +40,7 @@ __all__ = [
     "cow_alliance_years",
     "read_cow_alliances",
     "read_cow_states",
+    "read_signed_edges",
     "read_signed_windows",
 ]
 
@@ -477,7 +478,6 @@ def read_cow_states(path: str | Path) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- Doreian–Mrvar
 
-_WINDOWS_SPEC: dict[str, _Kind] = {"window": NAME, "src": NAME, "tgt": NAME, "sign": SIGN}
 
 
 def read_signed_windows(path: str | Path) -> pd.DataFrame:
@@ -485,21 +485,34 @@ def read_signed_windows(path: str | Path) -> pd.DataFrame:
 
     This is the layout of the Doreian–Mrvar signed COW networks (51 overlapping 4-year
     windows ``"46-49"`` … ``"96-99"``, COW 3-letter codes, one row per undirected edge).
-    Window labels and node names are kept as text, stripped of surrounding blanks; ``sign``
-    must be ``-1`` or ``1``. Refused: an edge from a node to itself, and a pair listed twice
-    in one window (in either direction). Build the graphs with
-    :func:`realpolitik.structure.networks.signed_windows`.
+    Build the graphs with :func:`realpolitik.structure.networks.signed_windows`.
     """
-    frame, text = _read_table(path, _WINDOWS_SPEC, ("window", "src", "tgt", "sign"),
-                              dataset="Doreian–Mrvar signed windows")
+    return read_signed_edges(path, window="window", dataset="Doreian–Mrvar signed windows")
+
+
+def read_signed_edges(path: str | Path, *, window: str | None = None, dataset: str = "signed edges") -> pd.DataFrame:
+    """Read signed edges ``src, tgt, sign`` (−1 or 1), optionally one graph per ``window`` column value.
+
+    Window labels and node names are kept as text, stripped of surrounding blanks. Refused:
+    an edge from a node to itself, and a pair listed twice (in either direction) in one
+    window.
+    """
+    spec = {"src": NAME, "tgt": NAME, "sign": SIGN}
+    if window is not None:
+        spec = {window.strip().lower(): NAME, **spec}
+    frame, text = _read_table(path, spec, tuple(spec), dataset=dataset)
     source = str(path)
-    for column in ("window", "src", "tgt"):
-        frame[column] = frame[column].str.strip()
+    for column in (*spec,):
+        if column != "sign":
+            frame[column] = frame[column].str.strip()
     _row_error(frame, (frame["src"] == frame["tgt"]).to_numpy(dtype=bool), text, source, "tgt",
                "an edge needs two different nodes (tgt equals src)")
     a = np.minimum(frame["src"].to_numpy(object), frame["tgt"].to_numpy(object))
     b = np.maximum(frame["src"].to_numpy(object), frame["tgt"].to_numpy(object))
-    pairs = pd.DataFrame({"window": frame["window"].to_numpy(object), "a": a, "b": b})
-    _row_error(frame, pairs.duplicated().to_numpy(), text, source, "tgt",
-               "this pair is listed twice in the window (the format has one row per undirected edge)")
+    keys = {"a": a, "b": b}
+    if window is not None:
+        keys["window"] = frame[window.strip().lower()].to_numpy(object)
+    _row_error(frame, pd.DataFrame(keys).duplicated().to_numpy(), text, source, "tgt",
+               "this pair is listed twice" + (" in the window" if window else "")
+               + " (one row per undirected edge)")
     return frame
