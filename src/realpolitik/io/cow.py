@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
+from ._csv import csv_records
 
 __all__ = [
     "COW_ALLIANCE_LAST_YEAR",
@@ -262,19 +263,13 @@ def _empty(names: list[str], kinds: list[_Kind]) -> pd.DataFrame:
 
 def _records(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
     """Data records with the line each starts on; blank lines are skipped, the header too."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    next(reader)
-    last = reader.line_num
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise DataError(f"malformed CSV: {exc}", file=source, line=last + 1) from None
-        line, last = last + 1, reader.line_num
-        if fields:
-            yield line, fields
+    records = csv_records(text)
+    next(records)
+    for record in records:
+        if record.fields is None:
+            raise DataError(record.error, file=source, line=record.first)
+        if record.fields:
+            yield record.first, record.fields
 
 
 def _slow(text: str, names: list[str], kinds: list[_Kind], source: str) -> pd.DataFrame:

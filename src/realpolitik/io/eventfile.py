@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +19,7 @@ from ..events import (
     has_undecodable_bytes,
     validate_records,
 )
+from ._csv import csv_records
 
 __all__ = ["read_events", "read_frame", "records_from_frame", "write_rejections"]
 
@@ -124,37 +123,26 @@ def _csv_records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
         raise DataError("file is empty: expected a header row", file=source, line=1)
     text = raw.decode("utf-8", errors="surrogateescape")
     lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise DataError(f"malformed CSV: {exc}", file=source, line=1) from None
-    if any(has_undecodable_bytes(h) for h in header):
+    records = csv_records(text)
+    header = next(records)
+    if header.fields is None:
+        raise DataError(header.error, file=source, line=1)
+    if any(has_undecodable_bytes(h) for h in header.fields):
         raise DataError("header is not valid UTF-8", file=source, line=1)
-    names = _check_header(header, source=source)
-    last_line = reader.line_num
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
+    names = _check_header(header.fields, source=source)
+    for record in records:
+        if record.fields is None:
             # every physical line the broken record swallowed is refused, none is lost
-            first, last_line = last_line + 1, max(reader.line_num, last_line + 1)
-            for k in range(first, last_line + 1):
-                yield k, {MALFORMED_KEY: f"malformed CSV: {exc}", "raw": lines[k - 1] if k <= len(lines) else ""}
-            continue
-        line = last_line + 1
-        last_line = reader.line_num
-        if not fields:
+            for k in range(record.first, record.last + 1):
+                yield k, {MALFORMED_KEY: record.error, "raw": lines[k - 1] if k <= len(lines) else ""}
+        elif not record.fields:
             continue  # a blank line is not a row
-        if len(fields) != len(names):
-            record = {f"column {i + 1}": v for i, v in enumerate(fields)}
-            record[COLUMN_COUNT_KEY] = f"has {len(fields)} fields, the header has {len(names)}"
-            yield line, record
-            continue
-        yield line, dict(zip(names, fields))
-
+        elif len(record.fields) != len(names):
+            row: dict[str, object] = {f"column {i + 1}": v for i, v in enumerate(record.fields)}
+            row[COLUMN_COUNT_KEY] = f"has {len(record.fields)} fields, the header has {len(names)}"
+            yield record.first, row
+        else:
+            yield record.first, dict(zip(names, record.fields))
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

@@ -40,8 +40,6 @@ Correlates of War Project (2017). State System Membership List, v2016 (major pow
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -49,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
+from ._csv import csv_records
 
 __all__ = ["MAJOR_POWER_COLUMNS", "NMC_COLUMNS", "NMC_COMPONENTS", "read_major_powers", "read_nmc"]
 
@@ -90,19 +89,13 @@ def _read_csv(path: str | Path, *, what: str) -> tuple[list[str], list[int], lis
         raise DataError("the file is not valid UTF-8 text", file=source, line=line) from None
     if not text.strip():
         raise DataError(f"the file is empty: expected a header row of {what} columns", file=source, line=1)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
-    last = 0
     header: list[str] | None = None
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise DataError(f"malformed CSV: {exc}", file=source, line=last + 1) from None
-        line, last = last + 1, reader.line_num
+    for record in csv_records(text):
+        if record.fields is None:
+            raise DataError(record.error, file=source, line=record.first)
+        line, fields = record.first, record.fields
         if not fields or (len(fields) == 1 and not fields[0].strip()):
             continue
         if header is None:
