@@ -11,7 +11,7 @@ import pytest
 import realpolitik as rp
 from realpolitik import RealpolitikError
 from realpolitik.relations import Relations
-from realpolitik.structure.triangle import _schmitt, classify_triangle, periodize, strategic_triangle
+from realpolitik.structure.triangle import _schmitt, classify_triangle, pattern_of_signs, periodize, strategic_triangle
 
 ABC = ("A", "B", "C")
 
@@ -106,3 +106,16 @@ def test_1980_sino_american_marriage_against_the_ussr(history):
 def test_late_1980s_menage_a_trois(history):
     late = _years(history, 1985, 1988)
     assert (late["pattern"] == "menage_a_trois").all()
+
+
+def test_vectorised_signs_and_patterns_agree_with_the_scalar_ones():
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-0.3, 0.3, size=(5, 40))
+    x[1, 7] = np.nan
+    rows = np.stack([_schmitt(row, 0.1, 0.05) for row in x])
+    assert np.array_equal(_schmitt(x, 0.1, 0.05), rows)
+    combos = np.array(list(itertools.product([-1, 0, 1], repeat=3)))
+    pattern, pivot, outcast = pattern_of_signs(ABC, combos[:, 0], combos[:, 1], combos[:, 2])
+    for k, (ab, ac, bc) in enumerate(combos):
+        t = classify_triangle(ABC, ab, ac, bc)
+        assert (pattern[k], pivot[k] or None, outcast[k] or None) == (t.pattern, t.pivot, t.outcast)

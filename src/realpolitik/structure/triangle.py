@@ -44,6 +44,7 @@ __all__ = [
     "TriangleRoles",
     "classify_triangle",
     "dyad_signs",
+    "pattern_of_signs",
     "periodize",
     "strategic_triangle",
 ]
@@ -64,48 +65,66 @@ class TriangleRoles:
 
 def classify_triangle(actors: tuple[str, str, str], sign_ab: int, sign_ac: int, sign_bc: int) -> TriangleRoles:
     """Classify a triangle (a, b, c) from the signs of its dyads ab, ac, bc (each −1, 0 or +1)."""
-    a, b, c = actors
-    signs = {frozenset((a, b)): sign_ab, frozenset((a, c)): sign_ac, frozenset((b, c)): sign_bc}
-    if 0 in signs.values():
-        return TriangleRoles("undetermined", {x: "" for x in actors}, {x: 0 for x in actors})
+    pattern, pivot, outcast = (str(v) for v in pattern_of_signs(actors, sign_ab, sign_ac, sign_bc))
+    signs = {"ab": sign_ab, "ac": sign_ac, "bc": sign_bc}
+    roles = {x: _role(pattern, pivot, outcast, x) for x in actors}
+    if pattern == "undetermined":
+        scores = {x: 0 for x in actors}
+    else:
+        scores = {x: _score(actors, x, signs) for x in actors}
+    return TriangleRoles(pattern, roles, scores, pivot=pivot or None, outcast=outcast or None)
 
-    def sigma(x: str, y: str) -> int:
-        return signs[frozenset((x, y))]
 
-    scores = {}
-    for x in actors:
-        y, z = (o for o in actors if o != x)
-        scores[x] = sigma(x, y) + sigma(x, z) - sigma(y, z)
-    positive = sum(s > 0 for s in signs.values())
-    if positive == 3:
-        return TriangleRoles("menage_a_trois", {x: "friend" for x in actors}, scores)
-    if positive == 0:
-        return TriangleRoles("unit_veto", {x: "foe" for x in actors}, scores)
-    if positive == 2:
-        pivot = max(actors, key=lambda x: scores[x])
-        roles = {x: "pivot" if x == pivot else "wing" for x in actors}
-        return TriangleRoles("romantic_triangle", roles, scores, pivot=pivot)
-    outcast = min(actors, key=lambda x: scores[x])
-    roles = {x: "outcast" if x == outcast else "partner" for x in actors}
-    return TriangleRoles("stable_marriage", roles, scores, outcast=outcast)
+def _role(pattern: str, pivot: str, outcast: str, actor: str) -> str:
+    if pattern == "romantic_triangle":
+        return "pivot" if actor == pivot else "wing"
+    if pattern == "stable_marriage":
+        return "outcast" if actor == outcast else "partner"
+    return {"menage_a_trois": "friend", "unit_veto": "foe"}.get(pattern, "")
+
+
+def _score(actors: tuple[str, str, str], x: str, signs):
+    """Wu's positional score U_x = σ_xy + σ_xz − σ_yz (works on scalars and arrays alike)."""
+    y, z = (o for o in actors if o != x)
+    return signs[_pair(actors, x, y)] + signs[_pair(actors, x, z)] - signs[_pair(actors, y, z)]
+
+
+def _pair(actors: tuple[str, str, str], x: str, y: str) -> str:
+    """The key (ab, ac or bc) of the dyad x–y."""
+    i, j = sorted((actors.index(x), actors.index(y)))
+    return "abc"[i] + "abc"[j]
 
 
 def _schmitt(values: np.ndarray, dead_band: float, hysteresis: float) -> np.ndarray:
-    """Signs with a dead-band and hysteresis; NaN (no evidence) gives 0 and resets the state."""
+    """Signs with a dead-band and hysteresis along the last axis; NaN (no evidence) gives 0 and resets."""
+    values = np.asarray(values, dtype=float)
     keep = dead_band - hysteresis
-    out = np.zeros(len(values), dtype=np.int8)
-    state = 0
-    for i, x in enumerate(values):
-        if np.isnan(x):
-            state = 0
-        elif x >= dead_band:
-            state = 1
-        elif x <= -dead_band:
-            state = -1
-        elif state * x < keep:  # fell back past the hysteresis edge, or crossed zero
-            state = 0
-        out[i] = state
+    out = np.zeros(values.shape, dtype=np.int8)
+    state = np.zeros(values.shape[:-1], dtype=np.int8)
+    for t in range(values.shape[-1]):
+        x = values[..., t]
+        held = np.where(state * x >= keep, state, 0)  # a set sign survives inside the band
+        state = np.where(np.isnan(x), 0, np.where(x >= dead_band, 1, np.where(x <= -dead_band, -1, held)))
+        out[..., t] = state
     return out
+
+
+def pattern_of_signs(
+    actors: tuple[str, str, str], sign_ab, sign_ac, sign_bc
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectorised classification: pattern, pivot and outcast names for arrays of dyad signs."""
+    ab, ac, bc = (np.asarray(x) for x in (sign_ab, sign_ac, sign_bc))
+    positive = (ab > 0).astype(int) + (ac > 0) + (bc > 0)
+    undetermined = (ab == 0) | (ac == 0) | (bc == 0)
+    names = np.array(["unit_veto", "stable_marriage", "romantic_triangle", "menage_a_trois"], dtype=object)
+    pattern = np.where(undetermined, "undetermined", names[positive])
+    a, b, c = actors
+    # the pivot is the actor on both positive dyads; the outcast the one on both negative dyads
+    pivot = np.select([(ab > 0) & (ac > 0), (ab > 0) & (bc > 0), (ac > 0) & (bc > 0)], [a, b, c], "")
+    outcast = np.select([(ab < 0) & (ac < 0), (ab < 0) & (bc < 0), (ac < 0) & (bc < 0)], [a, b, c], "")
+    romantic = (pattern == "romantic_triangle")
+    married = (pattern == "stable_marriage")
+    return pattern, np.where(romantic, pivot, ""), np.where(married, outcast, "")
 
 
 def dyad_signs(
@@ -155,15 +174,13 @@ def strategic_triangle(
     """
     actors = (a, b, c)
     signs = dyad_signs(relations, actors, dead_band=dead_band, hysteresis=hysteresis)
-    rows = []
-    for r in signs.itertuples(index=False):
-        t = classify_triangle(actors, int(r.sign_ab), int(r.sign_ac), int(r.sign_bc))
-        row = {"pattern": t.pattern, "pivot": t.pivot or "", "outcast": t.outcast or ""}
-        for x in actors:
-            row[f"role_{x}"] = t.roles[x]
-            row[f"score_{x}"] = t.scores[x]
-        rows.append(row)
-    info = pd.DataFrame(rows, index=signs.index)
+    pattern, pivot, outcast = pattern_of_signs(actors, signs["sign_ab"], signs["sign_ac"], signs["sign_bc"])
+    info = pd.DataFrame({"pattern": pattern, "pivot": pivot, "outcast": outcast}, index=signs.index)
+    determined = info["pattern"] != "undetermined"
+    by_pair = {k: signs[f"sign_{k}"].astype(int) for k in ("ab", "ac", "bc")}
+    for x in actors:
+        info[f"role_{x}"] = [_role(p, pv, oc, x) for p, pv, oc in zip(pattern, pivot, outcast)]
+        info[f"score_{x}"] = np.where(determined, _score(actors, x, by_pair), 0).astype(int)
     front = ["period", "period_start", "pattern", "pivot", "outcast", "sign_ab", "sign_ac", "sign_bc"]
     out = pd.concat([signs, info], axis=1)
     rest = [col for col in out.columns if col not in front]
