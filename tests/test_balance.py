@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import math
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,32 +18,15 @@ from realpolitik.structure.balance import (
     walk_balance_index,
 )
 from realpolitik.structure.signed import SignedGraph
+from realpolitik.testing import balanced_signed_graph, random_signed_graph
 
 
 def _graph(edges, nodes=None) -> SignedGraph:
     return SignedGraph.from_edges(edges, nodes=nodes)
 
 
-def _random_graph(n: int, density: float, negative: float, seed: int) -> SignedGraph:
-    rng = np.random.default_rng(seed)
-    edges = [
-        (f"n{i}", f"n{j}", -1 if rng.random() < negative else 1)
-        for i, j in itertools.combinations(range(n), 2)
-        if rng.random() < density
-    ]
-    return _graph(edges, nodes=[f"n{i}" for i in range(n)])
-
-
-def _balanced_graph(n: int, density: float, seed: int) -> tuple[SignedGraph, dict[str, int]]:
-    """Random two-group split: + inside a group, − across."""
-    rng = np.random.default_rng(seed)
-    side = {f"n{i}": int(rng.integers(0, 2)) for i in range(n)}
-    edges = [
-        (f"n{i}", f"n{j}", 1 if side[f"n{i}"] == side[f"n{j}"] else -1)
-        for i, j in itertools.combinations(range(n), 2)
-        if rng.random() < density
-    ]
-    return _graph(edges, nodes=list(side)), side
+_random_graph = random_signed_graph
+_balanced_graph = balanced_signed_graph
 
 
 # A K4 on A–D (one triangle of each mixed type plus −−−) and a separate +++ triangle E–F–G.

@@ -22,16 +22,9 @@ from realpolitik.structure.frustration import (
     frustration_index_plain,
 )
 from realpolitik.structure.signed import SignedGraph
+from realpolitik.testing import random_signed_graph
 
-
-def _random_graph(n: int, density: float, negative: float, seed: int) -> SignedGraph:
-    rng = np.random.default_rng(seed)
-    edges = [
-        (f"n{i}", f"n{j}", -1 if rng.random() < negative else 1)
-        for i, j in itertools.combinations(range(n), 2)
-        if rng.random() < density
-    ]
-    return SignedGraph.from_edges(edges, nodes=[f"n{i}" for i in range(n)])
+_random_graph = random_signed_graph
 
 
 def _clustered_graph(n: int, groups: int, noise: float, seed: int) -> SignedGraph:

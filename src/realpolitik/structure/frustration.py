@@ -250,11 +250,12 @@ def frustration_heuristic(
     """An upper bound on the frustration index by vectorised local search.
 
     Steepest descent (one node changes side at a time, always the most improving move)
-    runs from ``starts`` starting partitions at once — everyone on one side, and random
-    perturbations of it — then ``rounds`` of iterated local search perturb the best
-    partitions and descend again, keeping improvements. On graphs of more than a few
-    thousand nodes the descent moves an independent set of improving nodes at a time,
-    with sparse algebra.
+    runs from ``starts`` starting partitions at once — everyone on one side, sides
+    propagated along a spanning forest (exact for a balanced graph), random perturbations
+    of the first, a few random partitions — then ``rounds`` of iterated local search
+    perturb the best partitions and descend again, keeping improvements. On graphs of
+    more than a few thousand nodes the descent moves an independent set of improving
+    nodes at a time, with sparse algebra.
 
     Parameters
     ----------
@@ -679,12 +680,14 @@ def _contract(p: _Problem, fi: np.ndarray, fj: np.ndarray, fr: np.ndarray):
     return out, label.astype(np.int64), parity
 
 
-def _reduce(p: _Problem, ub: int | None, x_ub: np.ndarray | None):
+def _reduce(p: _Problem, ub: int | None, x_ub: np.ndarray | None, *, stop_at_bound: bool = True):
     """Apply dominance and bound ties until none is left.
 
-    With ``ub`` None only the dominance ties are applied. Returns the kernel problem, the
-    map (index, parity) from ``p``'s nodes to the kernel's, the best lower bound seen,
-    and the sides ``x_ub`` (of cost ``ub``) carried over to the kernel.
+    With ``ub`` None only the dominance ties are applied. The loop stops early once the
+    lower bound meets ``ub`` (optimality is then proven) unless ``stop_at_bound`` is
+    false. Returns the kernel problem, the map (index, parity) from ``p``'s nodes to the
+    kernel's, the best lower bound seen, and the sides ``x_ub`` (of cost ``ub``) carried
+    over to the kernel.
     """
     index = np.arange(p.n, dtype=np.int64)
     parity = np.zeros(p.n, dtype=np.int8)
@@ -696,7 +699,7 @@ def _reduce(p: _Problem, ub: int | None, x_ub: np.ndarray | None):
                 break
             fi, fj, fr, bound = _bound_facts(p, ub)
             lb = max(lb, bound)
-            if lb >= ub or not len(fi):
+            if (stop_at_bound and lb >= ub) or not len(fi):
                 break
         p, label, par = _contract(p, fi, fj, fr)
         parity = parity ^ par[index]
@@ -953,8 +956,10 @@ def _heuristic(p: _Problem, rng: np.random.Generator, *, starts: int, rounds: in
                             (np.concatenate([p.a, p.b]), np.concatenate([p.b, p.a]))), shape=(n, n)).tocsr()
     W = Wsp.toarray() if dense else Wsp  # dense columns for the moves; products stay sparse (single-threaded)
     S = np.ones((n, starts))
-    for r in range(1, starts):  # perturbations of "everyone together"; a few fully random starts
-        if r % 4 == 3:
+    for r in range(1, starts):  # a spanning-forest labelling, perturbations of "everyone together", random starts
+        if r == 1:  # sides propagated along a breadth-first forest: no frustration at all if the graph is balanced
+            S[:, r] = 1.0 - 2.0 * _tie_forest(n, p.a, p.b, (p.w < 0).astype(np.int8))[2]
+        elif r % 4 == 3:
             S[:, r] = rng.choice((-1.0, 1.0), n)
         else:
             S[rng.choice(n, size=max(1, min(n, int(rng.integers(1, max(2, n // 8))))), replace=False), r] = -1.0
