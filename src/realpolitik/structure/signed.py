@@ -78,9 +78,9 @@ class SignedGraph:
                 i = int(np.argmax(bad))
                 raise DataError(reason, file=source, line=i + 2, field=field, value=values[i])
         names = sorted(set(src) | set(tgt) | set(nodes or ()))
-        index = {name: k for k, name in enumerate(names)}
-        a = np.array([index[x] for x in src], dtype=np.int64)
-        b = np.array([index[x] for x in tgt], dtype=np.int64)
+        index = pd.Index(names)
+        a = index.get_indexer(src).astype(np.int64)
+        b = index.get_indexer(tgt).astype(np.int64)
         lo, hi = np.minimum(a, b), np.maximum(a, b)
         pairs = pd.DataFrame({"u": lo, "v": hi, "sign": sign.astype(np.int64), "line": np.arange(len(frame)) + 2})
         grouped = pairs.groupby(["u", "v"], sort=True)
