@@ -62,7 +62,6 @@ COLUMN_COUNT_KEY = "__columns__"
 MALFORMED_KEY = "__malformed__"
 
 
-
 @dataclass(frozen=True)
 class Rejection:
     """Why one input row was refused."""
