@@ -61,21 +61,20 @@ WITH base AS (
            date_trunc('{unit}', date_end)::DATE AS p1
     FROM events {where}
 ),
+grid AS (
+    SELECT g::DATE AS period_start, (g + INTERVAL {step})::DATE - 1 AS period_end
+    FROM (SELECT unnest(generate_series(min(p0), max(p1), INTERVAL {step})) AS g FROM base WHERE p0 <> p1)
+),
 spread AS (
     SELECT p0 AS period_start, src, tgt, quad, goldstein, 1.0::DOUBLE AS share
     FROM base WHERE p0 = p1
     UNION ALL
-    SELECT period_start, src, tgt, quad, goldstein,
-           (least(date_end, period_end) - greatest(date_start, period_start) + 1)::DOUBLE
-           / CASE WHEN ongoing THEN least(date_end - date_start + 1, 365.25)
-                  ELSE date_end - date_start + 1 END AS share
-    FROM (
-        SELECT *, (period_start + INTERVAL {step})::DATE - 1 AS period_end
-        FROM (
-            SELECT *, unnest(generate_series(p0, p1, INTERVAL {step}))::DATE AS period_start
-            FROM base WHERE p0 <> p1
-        )
-    )
+    SELECT g.period_start, e.src, e.tgt, e.quad, e.goldstein,
+           (least(e.date_end, g.period_end) - greatest(e.date_start, g.period_start) + 1)::DOUBLE
+           / CASE WHEN e.ongoing THEN least(e.date_end - e.date_start + 1, 365.25)
+                  ELSE e.date_end - e.date_start + 1 END
+    FROM base e JOIN grid g ON g.period_start >= e.p0 AND g.period_start <= e.p1
+    WHERE e.p0 <> e.p1
 )
 SELECT period_start, src, tgt,
        sum(goldstein * share) AS goldstein,
