@@ -159,3 +159,41 @@ def test_balance_and_blocs_of_a_historical_year():
     assert blocs.returncode == 0, blocs.stderr
     minima = json.loads(blocs.stdout)
     assert minima and abs(sum(m["basin_share"] for m in minima) - 1) < 1e-9
+
+
+def test_simulate_csv_parquet_and_counterfactual_options(tmp_path):
+    out = run("simulate", "--runs", "6", "--seed", "3", "--from", "1960", "--to", "1961", "--format", "csv",
+              "--out", str(tmp_path / "runs.parquet"), "--set", "noise=0.1", "--drop-shock", "soviet-aid-india")
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert list(frame.columns) == ["period", "src", "tgt", "mean", "p05", "p50", "p95"]
+    assert set(frame["period"]) == {1960, 1961} and (frame["p05"] <= frame["p95"]).all()
+    runs = pd.read_parquet(tmp_path / "runs.parquet")
+    assert list(runs.columns) == ["run", "period", "src", "tgt", "stance"] and runs["run"].nunique() == 6
+    again = run("simulate", "--runs", "6", "--seed", "3", "--from", "1960", "--to", "1961", "--format", "csv",
+                "--set", "noise=0.1", "--drop-shock", "soviet-aid-india")
+    assert again.stdout == out.stdout  # one seed, one result
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (("simulate", "--set", "speed"), "NAME=VALUE"),
+        (("simulate", "--set", "speed=fast"), "not a number"),
+        (("simulate", "--set", "speed=3"), "speed"),
+        (("simulate", "--drop-shock", "nope"), "no shock"),
+        (("compare",), "say what differs"),
+    ],
+)
+def test_simulation_options_are_checked(args, needle):
+    out = run(*args)
+    assert out.returncode == 1 and needle in out.stderr and "Traceback" not in out.stderr
+
+
+def test_compare_gives_pattern_probabilities():
+    out = run("compare", "--drop-shock", "soviet-aid-india", "--runs", "8", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert list(frame.columns) == ["period", "pattern", "base", "alternative", "difference"]
+    totals = frame.groupby("period")[["base", "alternative"]].sum()
+    assert ((totals - 1).abs() < 1e-9).all().all()

@@ -318,6 +318,135 @@ def polarity(
     _emit(polarity_of(caps, states=chosen, years=years), fmt, title="polarity")
 
 
+ScenarioArgument = Annotated[
+    Optional[Path], typer.Argument(help="Scenario TOML (default: the shipped cold_war scenario).")
+]
+RunsOption = Annotated[int, typer.Option("--runs", help="Runs in the ensemble.", min=1, max=1_000_000)]
+SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the ensemble.")]
+SetOption = Annotated[Optional[list[str]], typer.Option("--set", help="NAME=VALUE: set a model parameter.")]
+DropOption = Annotated[Optional[list[str]], typer.Option("--drop-shock", help="ID: remove a shock.")]
+ExecutorOption = Annotated[str, typer.Option("--executor", help="local, or dask.")]
+AddressOption = Annotated[Optional[str], typer.Option("--address", help="Dask scheduler (default: a LocalCluster).")]
+
+
+def _scenario(path: Path | None, sets: list[str] | None, drops: list[str] | None):
+    from .sim.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    values = {}
+    for item in sets or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise RealpolitikError(f"--set takes NAME=VALUE, got {item!r}")
+        try:
+            values[name.strip()] = float(value)
+        except ValueError:
+            raise RealpolitikError(f"--set {name.strip()}: {value!r} is not a number") from None
+    if values:
+        scenario = scenario.with_parameters(**values)
+    if drops:
+        scenario = scenario.without_shocks(*drops)
+    return scenario
+
+
+def _ensemble(scenario, runs: int, seed: int, executor: str, address: str | None):
+    from rich.progress import Progress
+
+    from .sim.ensemble import simulate
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"{scenario.name}: {runs} runs", total=runs)
+        return simulate(scenario, runs=runs, seed=seed, executor=executor, address=address,
+                        progress=lambda done, total: bar.update(task, completed=done))
+
+
+@app.command()
+def simulate(
+    scenario_file: ScenarioArgument = None,
+    runs: RunsOption = 100,
+    seed: SeedOption = 0,
+    start: FromOption = None,
+    end: ToOption = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
+    fmt: FormatOption = Format.table,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write every run's stances to Parquet.")] = None,
+    executor: ExecutorOption = "local",
+    address: AddressOption = None,
+) -> None:
+    """Simulate an ensemble of the alignment model; print the band of each dyad per year."""
+    _check_years(start, end)
+    scenario = _scenario(scenario_file, sets, drops)
+    ensemble = _ensemble(scenario, runs, seed, executor, address)
+    summary = ensemble.summary()
+    years = summary["period"].astype(int)
+    keep = (years >= (start or 0)) & (years <= (end or 9999))
+    if out is not None:
+        ensemble.runs_frame().to_parquet(out, index=False)
+    _emit(summary[keep], fmt, title=f"{scenario.name}: {runs} runs, seed {seed}",
+          columns=["period", "src", "tgt", "mean", "p05", "p50", "p95"])
+
+
+@app.command()
+def compare(
+    scenario_file: ScenarioArgument = None,
+    alternative: Annotated[Optional[Path], typer.Option("--alt", help="Alternative scenario TOML.")] = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
+    runs: RunsOption = 200,
+    seed: SeedOption = 0,
+    actors: Annotated[str, typer.Option("--actors", help="The triangle's three actors.")] = "USA,USSR,PRC",
+    fmt: FormatOption = Format.table,
+    executor: ExecutorOption = "local",
+    address: AddressOption = None,
+) -> None:
+    """Compare a base and an alternative scenario: the probability of each triangle pattern per year."""
+    from .sim.compare import compare_patterns
+
+    base = _scenario(scenario_file, None, None)
+    if alternative is None and not sets and not drops:
+        raise RealpolitikError("say what differs: --alt FILE, --set NAME=VALUE or --drop-shock ID")
+    alt = _scenario(alternative if alternative is not None else scenario_file, sets, drops)
+    trio = tuple(x.strip() for x in actors.split(","))
+    if len(trio) != 3:
+        raise RealpolitikError(f"--actors needs three actors, got {actors!r}")
+    frames = [_ensemble(sc, runs, seed, executor, address) for sc in (base, alt)]
+    _emit(compare_patterns(*frames, trio), fmt, title=f"triangle patterns: base against alternative, {runs} runs")
+
+
+@app.command()
+def calibrate(
+    scenario_file: ScenarioArgument = None,
+    runs: RunsOption = 32,
+    seed: SeedOption = 0,
+    maxiter: Annotated[int, typer.Option("--maxiter", help="Generations of differential evolution.")] = 60,
+    workers: Annotated[int, typer.Option("--workers", help="Processes evaluating a generation.")] = 1,
+    train_to: Annotated[int, typer.Option("--train-to", help="Last year of the training window.")] = 1969,
+    evaluate_runs: Annotated[int, typer.Option("--evaluate", help="Runs of the out-of-sample check (0: none).")] = 200,
+    data: DataOption = None,
+) -> None:
+    """Re-fit the model's weights on history up to --train-to; print them and the out-of-sample check."""
+    from rich.progress import Progress
+
+    from .sim.calibrate import calibrate as fit
+    from .sim.calibrate import evaluate
+
+    scenario = _scenario(scenario_file, None, None)
+    with EventStore() as store:
+        store.insert(_events(data))
+        observed = store.relations(freq="year", actors=scenario.codes)
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("calibrating", total=maxiter)
+        result = fit(scenario, observed, train=(scenario.start, train_to), runs=runs, seed=seed, maxiter=maxiter,
+                     workers=workers, progress=lambda generation, best: bar.update(task, completed=generation))
+    _out.print(f"# {result.method}: training CRPS {result.loss:.4f}, MSE {result.mse:.4f}, {result.nfev} evaluations")
+    _out.print(result.toml())
+    if evaluate_runs:
+        report = evaluate(scenario, observed, runs=evaluate_runs, seed=seed + 1, params=result.parameters,
+                          train=(scenario.start, train_to), test=(train_to + 1, scenario.end))
+        _out.print(report.summary())
+
+
 @actors_app.command("resolve")
 def actors_resolve(
     name: Annotated[str, typer.Argument(help="A name, alias, capital, leader or code.")],

@@ -1,0 +1,529 @@
+"""Calibration and evaluation: fit the model's parameters to observed Relations, then score it against history.
+
+Method
+------
+``calibrate`` fits the driver weights (ideology, threat, balance, patronage), the cost of
+patronage, the reciprocity share, the speed of adjustment and the noise to the observed
+yearly undirected stance of the chosen dyads (by default the three core dyads of the
+triangle) over a training window (1949–1969 by default), and nothing later:
+
+* **Simulation.** For a parameter vector the scenario is run from its first year to the
+  end of the training window only, as an ensemble of ``runs`` realisations. The noise of
+  every realisation comes from a fixed ``numpy.random.SeedSequence(seed).spawn(runs)``:
+  common random numbers, so two parameter vectors are compared on the same draws and
+  the objective is a deterministic, nearly smooth function of the parameters.
+* **Observation model.** The observed stance is itself an estimate from a handful of
+  events a year, with a sampling error that ``observation_error`` derives from the
+  estimator's own evidence weight (about 0.15–0.3 for the core dyads). Each simulated
+  yearly stance gets an observation error of that size, drawn from a fixed seed, before
+  it is compared with history; otherwise the model's process noise would have to absorb
+  the measurement error.
+* **Objective.** The continuous ranked probability score (CRPS; Gneiting & Raftery
+  2007) of the ensemble of predicted observations against the observed stance, averaged
+  over dyads and years with an observation: CRPS = E|X − y| − ½ E|X − X′|, estimated
+  without bias from the ensemble ("fair" CRPS, Ferro 2014). The CRPS is a proper scoring
+  rule: it is minimised by an ensemble whose distribution matches the data, so it fits
+  the mean path (it reduces to the absolute error of a deterministic forecast) and the
+  noise at once, where the mean squared error of the ensemble mean would leave the noise
+  undetermined. The MSE of the ensemble mean is reported alongside
+  (``objective="mse"`` minimises it instead, for fixed noise).
+* **Search.** ``scipy.optimize.differential_evolution`` (Storn & Price 1997) over box
+  bounds (``DEFAULT_BOUNDS``), Latin-hypercube initialisation, seeded, with
+  ``polish=False`` (the objective is not smooth enough for L-BFGS-B). The best member
+  is then re-scored with a fresh, larger ensemble (``check_runs`` runs, an independent
+  seed) to report a training loss that is not tuned to the calibration's own draws.
+  Generations are evaluated with ``updating="deferred"``, so ``workers`` changes the
+  speed and not the result.
+
+``evaluate`` runs the ensemble over the whole scenario and reports, per core dyad and
+window (training, test), the correlation and RMSE of the ensemble mean with the observed
+stance, its CRPS and the share of observed years inside the 5–95 % band; the share of
+runs meeting each of the reference targets (``TARGETS``); and, per year, the strategic
+triangle (Dittmer 1981) of the ensemble against the one measured on history.
+
+References
+----------
+Ferro, C. A. T. (2014). Fair scores for ensemble forecasts. *Quarterly Journal of the
+Royal Meteorological Society* 140, 1917-1923.
+Gneiting, T., & Raftery, A. E. (2007). Strictly Proper Scoring Rules, Prediction, and
+Estimation. *Journal of the American Statistical Association* 102(477), 359-378.
+Storn, R., & Price, K. (1997). Differential Evolution. *Journal of Global Optimization* 11, 341-359.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .._errors import RealpolitikError
+from ..relations import Relations
+from .ensemble import Ensemble, run_chunk, simulate
+from .model import exogenous
+from .scenario import Scenario
+
+__all__ = [
+    "CORE_DYADS",
+    "DEFAULT_BOUNDS",
+    "TARGETS",
+    "CalibrationResult",
+    "Evaluation",
+    "calibrate",
+    "crps",
+    "evaluate",
+    "observation_error",
+    "observed_stances",
+    "target_outcomes",
+    "training_loss",
+]
+
+#: The three dyads of the strategic triangle, as (a, b) with the triangle's actors in order.
+CORE_DYADS: tuple[tuple[str, str], ...] = (("USSR", "PRC"), ("USA", "PRC"), ("USA", "USSR"))
+TRIANGLE = ("USA", "USSR", "PRC")
+
+#: The parameters ``calibrate`` fits and their search bounds.
+DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
+    "ideology": (0.0, 4.0),
+    "threat": (0.0, 6.0),
+    "balance": (0.0, 4.0),
+    "patronage": (0.0, 4.0),
+    "patronage_cost": (0.0, 5.0),
+    "reciprocity": (0.0, 0.9),
+    "speed": (0.05, 1.0),
+    "noise": (0.0, 0.5),
+}
+
+#: The reference targets (issue "Dynamics", Done-when), each a test on one run's yearly undirected stances.
+TARGETS: dict[str, str] = {
+    "split_alliance": "USSR–PRC positive in every year 1950–1956",
+    "split_enmity": "USSR–PRC negative in every year 1962–1979",
+    "rapprochement": "US–PRC positive in every year from some year ≤ 1975 through 1979 (by 1973 ± 2)",
+    "normalisation": "USSR–PRC ≥ 0 in every year from some year ≤ 1991 through 1991 (by 1989 ± 2)",
+    "all": "all four at once",
+}
+
+
+def crps(ensemble: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """Fair CRPS of an ensemble (members on axis 0) against observations (the other axes); NaN stays NaN."""
+    x = np.sort(np.asarray(ensemble, dtype=float), axis=0)
+    m = x.shape[0]
+    if m < 2:
+        raise RealpolitikError("the CRPS of an ensemble needs at least two members")
+    skill = np.abs(x - observed[None]).mean(axis=0)
+    rank = np.arange(1, m + 1, dtype=float).reshape((m,) + (1,) * (x.ndim - 1))
+    spread = 2.0 * ((2.0 * rank - m - 1.0) * x).sum(axis=0) / (m * (m - 1))  # E|X − X'| over distinct pairs
+    return skill - 0.5 * spread
+
+
+def observed_stances(observed: Relations, dyads: Sequence[tuple[str, str]], years: Sequence[int]) -> np.ndarray:
+    """Observed yearly undirected stance of each dyad, shaped dyads × years (NaN where none is observed)."""
+    sym = observed.symmetric()
+    out = np.full((len(dyads), len(years)), np.nan)
+    for d, (a, b) in enumerate(dyads):
+        lo, hi = sorted((a, b))
+        rows = sym[(sym["a"] == lo) & (sym["b"] == hi)]
+        series = dict(zip(rows["period"].astype(str), rows["stance"]))
+        out[d] = [series.get(str(y), np.nan) for y in years]
+    return out
+
+
+def observation_error(observed: Relations, dyads: Sequence[tuple[str, str]], years: Sequence[int]) -> np.ndarray:
+    """Standard error of the observed undirected stance of each dyad and year (dyads × years; 0 where unknown).
+
+    The stance estimator (``realpolitik.relations``) reports s = A/(B + prior) with B the
+    decayed weight of evidence and ``confidence`` = B/(B + prior). Reading its events as B
+    draws of a score in [−1, 1] with mean m, the sampling variance of a
+    directed stance is about (1 − m²)·B/(B + prior)², with m taken as the shrunk stance s
+    itself so that a year of one-sided evidence keeps some error; an undirected stance
+    averages the two directions. Relations without a ``confidence`` column (simulated ones) get 0.
+    """
+    frame = observed.frame
+    out = np.zeros((len(dyads), len(years)))
+    if "confidence" not in frame or observed.prior is None or observed.prior <= 0:
+        return out
+    prior = float(observed.prior)
+    index = {str(y): k for k, y in enumerate(years)}
+    for d, (a, b) in enumerate(dyads):
+        var = np.full((2, len(years)), np.nan)
+        for side, (src, tgt) in enumerate(((a, b), (b, a))):
+            rows = frame[(frame["src"] == src) & (frame["tgt"] == tgt)]
+            for period, stance, conf in zip(rows["period"].astype(str), rows["stance"], rows["confidence"]):
+                k = index.get(period)
+                if k is None or not conf > 0 or conf >= 1:
+                    continue
+                mass = prior * conf / (1.0 - conf)
+                mean = min(1.0, abs(stance))  # the shrunk mean: an all-one-sided year still has some error
+                var[side, k] = (1.0 - mean**2) * mass / (mass + prior) ** 2
+        both = ~np.isnan(var).any(axis=0)
+        one = np.isnan(var).sum(axis=0) == 1
+        out[d, both] = np.sqrt(var[:, both].sum(axis=0) / 4.0)
+        out[d, one] = np.sqrt(np.nansum(var[:, one], axis=0))
+    return out
+
+
+def _dyad_paths(stances: np.ndarray, codes: Sequence[str], dyads: Sequence[tuple[str, str]]) -> np.ndarray:
+    """Undirected stance of each dyad: runs × dyads × years."""
+    index = {c: k for k, c in enumerate(codes)}
+    paths = []
+    for a, b in dyads:
+        i, j = index[a], index[b]
+        paths.append((stances[:, :, i, j] + stances[:, :, j, i]) / 2.0)
+    return np.stack(paths, axis=1)
+
+
+def _check_dyads(scenario: Scenario, dyads: Sequence[tuple[str, str]]) -> None:
+    codes = set(scenario.codes)
+    for a, b in dyads:
+        if a not in codes or b not in codes:
+            raise RealpolitikError(f"dyad {a}–{b} is not among the scenario's actors")
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    """Fitted parameters (every scenario parameter, fitted or not) and how they were found."""
+
+    parameters: dict[str, float]
+    loss: float  # training CRPS on an independent check ensemble
+    mse: float  # training MSE of the check ensemble's mean
+    search_loss: float  # the objective's minimum on the calibration's own draws
+    method: str
+    train: tuple[int, int]
+    runs: int
+    seed: int
+    nfev: int
+    dyads: tuple[tuple[str, str], ...] = CORE_DYADS
+    fitted: tuple[str, ...] = field(default_factory=tuple)
+
+    def toml(self) -> str:
+        """The ``[parameters]`` table, ready to paste into a scenario file."""
+        lines = ["[parameters]"]
+        lines += [f"{name} = {value:.4g}" for name, value in self.parameters.items()]
+        return "\n".join(lines)
+
+
+class _Objective:
+    """The training loss as a picklable callable of the fitted parameter vector."""
+
+    def __init__(self, scenario, observed, names, base, train, runs, seed, dyads, objective="crps"):
+        if objective not in ("crps", "mse"):
+            raise RealpolitikError(f"unknown objective '{objective}': use 'crps' or 'mse'")
+        self.objective = objective
+        self.scenario = scenario
+        self.names = tuple(names)
+        self.base = dict(base)
+        self.dyads = tuple(dyads)
+        self.years = np.arange(scenario.start, train[1] + 1)
+        self.window = self.years >= train[0]
+        self.ex = exogenous(scenario, end=train[1] + 1)
+        self.seeds = np.random.SeedSequence(seed).spawn(runs)
+        self.observed = observed_stances(observed, dyads, self.years)[:, self.window]
+        if np.isnan(self.observed).all():
+            raise RealpolitikError(f"no observed stance of {dyads} in the training window {train}")
+        self.error = observation_error(observed, dyads, self.years)[:, self.window]
+        self.seed = seed
+
+    def params(self, x: np.ndarray) -> dict[str, float]:
+        p = dict(self.base)
+        p.update(zip(self.names, (float(v) for v in x)))
+        return p
+
+    def scores(self, params: dict[str, float], seeds=None) -> tuple[float, float]:
+        out = run_chunk(self.scenario, self.seeds if seeds is None else seeds, params=params, ex=self.ex)
+        paths = _dyad_paths(out, self.ex.codes, self.dyads)[:, :, : len(self.years)][:, :, self.window]
+        ok = ~np.isnan(self.observed)
+        draws = np.random.default_rng(np.random.SeedSequence([self.seed, 2])).standard_normal(paths.shape)
+        score = crps(paths + draws * self.error[None], self.observed)[ok].mean()
+        mse = ((paths.mean(axis=0) - self.observed)[ok] ** 2).mean()
+        return float(score), float(mse)
+
+    def __call__(self, x: np.ndarray) -> float:
+        score, mse = self.scores(self.params(x))
+        return score if self.objective == "crps" else mse
+
+
+def training_loss(
+    scenario: Scenario,
+    observed: Relations,
+    params: Mapping[str, float] | None = None,
+    *,
+    train: tuple[int, int] = (1949, 1969),
+    runs: int = 64,
+    seed: int = 0,
+    dyads: Sequence[tuple[str, str]] = CORE_DYADS,
+) -> dict[str, float]:
+    """Training CRPS and MSE of the ensemble mean for given parameters (the scenario's by default)."""
+    _check_dyads(scenario, dyads)
+    base = dict(scenario.parameters if params is None else {**scenario.parameters, **params})
+    objective = _Objective(scenario, observed, (), base, train, runs, seed, dyads)
+    score, mse = objective.scores(base)
+    return {"crps": score, "mse": mse}
+
+
+def calibrate(
+    scenario: Scenario,
+    observed: Relations,
+    *,
+    train: tuple[int, int] = (1949, 1969),
+    runs: int = 32,
+    seed: int = 0,
+    maxiter: int = 60,
+    popsize: int = 12,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    dyads: Sequence[tuple[str, str]] = CORE_DYADS,
+    check_runs: int = 256,
+    objective: str = "crps",
+    workers: int = 1,
+    progress: Callable[[int, float], None] | None = None,
+) -> CalibrationResult:
+    """Fit the model's parameters to observed stances in the training window (see the module docstring).
+
+    ``bounds`` maps each parameter to fit to its (low, high) search range (``DEFAULT_BOUNDS``
+    by default); parameters not in it keep the scenario's values. ``progress(generation,
+    best)`` is called after each generation. ``workers`` > 1 evaluates a generation in
+    parallel processes (the result does not change).
+    """
+    from scipy.optimize import differential_evolution
+
+    if train[0] > train[1] or train[0] < scenario.start:
+        raise RealpolitikError(f"training window {train} must lie within the scenario from {scenario.start}")
+    if runs < 2:
+        raise RealpolitikError("calibration needs at least two runs (the CRPS compares runs)")
+    _check_dyads(scenario, dyads)
+    bounds = dict(DEFAULT_BOUNDS if bounds is None else bounds)
+    names = tuple(bounds)
+    objective = _Objective(scenario, observed, names, scenario.parameters, train, runs, seed, dyads, objective)
+    generation = [0]
+
+    def callback(xk, convergence=None):
+        generation[0] += 1
+        if progress is not None:
+            progress(generation[0], objective(xk))
+        return False
+
+    result = differential_evolution(
+        objective,
+        [bounds[n] for n in names],
+        seed=seed,
+        maxiter=maxiter,
+        popsize=popsize,
+        tol=1e-6,
+        mutation=(0.5, 1.0),
+        recombination=0.7,
+        init="latinhypercube",
+        polish=False,
+        updating="deferred",
+        workers=workers,
+        callback=callback,
+    )
+    fitted = objective.params(result.x)
+    check = np.random.SeedSequence([seed, 1]).spawn(check_runs)
+    loss, mse = objective.scores(fitted, seeds=check)
+    method = (
+        f"scipy.optimize.differential_evolution (seed={seed}, maxiter={maxiter}, popsize={popsize}, "
+        f"polish=False) minimising the fair CRPS of {runs} common-random-number runs against the observed "
+        f"yearly undirected stance of {', '.join('–'.join(d) for d in dyads)} over {train[0]}–{train[1]}; "
+        f"loss re-scored on {check_runs} independent runs"
+    )
+    return CalibrationResult(
+        parameters=fitted,
+        loss=loss,
+        mse=mse,
+        search_loss=float(result.fun),
+        method=method,
+        train=tuple(train),
+        runs=runs,
+        seed=seed,
+        nfev=int(result.nfev),
+        dyads=tuple(tuple(d) for d in dyads),
+        fitted=names,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation against history
+
+
+def target_outcomes(ensemble: Ensemble) -> pd.DataFrame:
+    """Per run: whether each target of ``TARGETS`` is met, and the years of the turns they ask for."""
+    years = ensemble.years
+
+    def window(path: np.ndarray, lo: int, hi: int) -> np.ndarray:
+        sel = (years >= lo) & (years <= hi)
+        if sel.sum() != hi - lo + 1:
+            raise RealpolitikError(f"the ensemble must cover {lo}–{hi} to score the reference targets")
+        return path[:, sel]
+
+    ussr_prc = ensemble.dyad("USSR", "PRC")
+    us_prc = ensemble.dyad("USA", "PRC")
+
+    def first_of_last_run(ok: np.ndarray, first_year: int) -> np.ndarray:
+        """The first year of the final run of True values (NaN when the last value is False)."""
+        out = np.full(ok.shape[0], np.nan)
+        for r, row in enumerate(ok):
+            if row[-1]:
+                k = len(row) - 1
+                while k > 0 and row[k - 1]:
+                    k -= 1
+                out[r] = first_year + k
+        return out
+
+    rapprochement_ok = window(us_prc, 1966, 1979) > 0
+    rapprochement_year = first_of_last_run(rapprochement_ok, 1966)
+    normal_ok = window(ussr_prc, 1980, 1991) >= 0
+    normal_year = first_of_last_run(normal_ok, 1980)
+    frame = pd.DataFrame(
+        {
+            "split_alliance": (window(ussr_prc, 1950, 1956) > 0).all(axis=1),
+            "split_enmity": (window(ussr_prc, 1962, 1979) < 0).all(axis=1),
+            "rapprochement": rapprochement_year <= 1975,
+            "normalisation": normal_year <= 1991,
+            "rapprochement_year": rapprochement_year,
+            "normalisation_year": normal_year,
+        }
+    )
+    frame["all"] = frame[["split_alliance", "split_enmity", "rapprochement", "normalisation"]].all(axis=1)
+    return frame
+
+
+def _triangle_relations(stances: np.ndarray, codes: Sequence[str], years: np.ndarray) -> Relations:
+    """The triangle's six directed stances (years × n × n input) as Relations."""
+    index = {c: k for k, c in enumerate(codes)}
+    rows = []
+    for a in TRIANGLE:
+        for b in TRIANGLE:
+            if a != b:
+                rows.append(pd.DataFrame({"period": [str(int(y)) for y in years], "src": a, "tgt": b,
+                                          "stance": stances[:, index[a], index[b]]}))
+    frame = pd.concat(rows, ignore_index=True)
+    frame["period_start"] = pd.to_datetime(frame["period"] + "-01-01").astype("datetime64[s]")
+    return Relations(frame[["period", "period_start", "src", "tgt", "stance"]])
+
+
+def _patterns(relations: Relations) -> pd.DataFrame:
+    from ..structure.triangle import strategic_triangle
+
+    tri = strategic_triangle(relations, *TRIANGLE)
+    label = tri["pattern"] + np.where(tri["pivot"] != "", ":" + tri["pivot"], "") + np.where(
+        tri["outcast"] != "", ":" + tri["outcast"], "")
+    return pd.DataFrame({"year": tri["period"].astype(int).to_numpy(), "pattern": tri["pattern"].to_numpy(),
+                         "label": label.to_numpy()})
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """How an ensemble of the scenario compares with history: fit, targets, triangle."""
+
+    fit: pd.DataFrame  # dyad, window, first, last, years, corr, rmse (of the mean), crps, coverage (5-95 %)
+    targets: pd.DataFrame  # target, description, share
+    triangle: pd.DataFrame  # year, observed, model, agree, agree_label, runs_agree
+    agreement: float  # share of years whose ensemble-mean pattern equals the observed one
+    agreement_label: float  # the same, counting the pivot or outcast too
+    run_agreement: np.ndarray  # per run: share of years whose pattern equals the observed one
+    outcomes: pd.DataFrame  # per run, from ``target_outcomes``
+    ensemble: Ensemble
+    parameters: dict[str, float]
+
+    def summary(self) -> str:
+        """A plain-text report."""
+        lines = ["Fit of the ensemble mean to the observed undirected stance:"]
+        lines.append(self.fit.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        lines.append("")
+        lines.append("Share of runs meeting each target:")
+        for row in self.targets.itertuples(index=False):
+            lines.append(f"  {row.target:15s} {row.share:6.1%}  {row.description}")
+        lines.append("")
+        lines.append(
+            f"Triangle pattern of the ensemble mean agrees with history in {self.agreement:.1%} of years "
+            f"({self.agreement_label:.1%} counting pivot/outcast); per run: mean {self.run_agreement.mean():.1%}, "
+            f"{(self.run_agreement >= 0.75).mean():.1%} of runs at >= 75%."
+        )
+        lines.append(self.triangle.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        return "\n".join(lines)
+
+
+def evaluate(
+    scenario: Scenario,
+    observed: Relations,
+    *,
+    runs: int = 200,
+    seed: int = 1,
+    train: tuple[int, int] = (1949, 1969),
+    test: tuple[int, int] = (1970, 1991),
+    params: Mapping[str, float] | None = None,
+) -> Evaluation:
+    """Score the scenario (its shipped parameters unless ``params``) against observed history.
+
+    ``corr`` and ``rmse`` compare the ensemble mean with the observed stance; ``crps`` and
+    ``coverage`` (the share of observed years inside the 5–95 % band) compare the runs,
+    each with an observation error (``observation_error``), as in the calibration.
+    """
+    if params is not None:
+        scenario = scenario.with_parameters(**params)
+    ens = simulate(scenario, runs=runs, seed=seed)
+    years = ens.years
+    obs = observed_stances(observed, CORE_DYADS, years)
+    paths = _dyad_paths(ens.stances, ens.codes, CORE_DYADS)
+    mean = paths.mean(axis=0)
+    error = observation_error(observed, CORE_DYADS, years)
+    draws = np.random.default_rng(np.random.SeedSequence([seed, 2])).standard_normal(paths.shape)
+    predicted = paths + draws * error[None]  # what the stance estimator would report, run by run
+    lo, hi = np.quantile(predicted, [0.05, 0.95], axis=0)
+    score = crps(predicted, obs)
+    fit_rows = []
+    for name, (first, last) in (("train", train), ("test", test)):
+        sel = (years >= first) & (years <= last)
+        for d, (a, b) in enumerate(CORE_DYADS):
+            o, m = obs[d, sel], mean[d, sel]
+            ok = ~np.isnan(o)
+            corr = float(np.corrcoef(o[ok], m[ok])[0, 1]) if ok.sum() > 2 else np.nan
+            fit_rows.append(
+                {
+                    "dyad": f"{a}–{b}",
+                    "window": name,
+                    "first": first,
+                    "last": last,
+                    "years": int(ok.sum()),
+                    "corr": corr,
+                    "rmse": float(np.sqrt(np.mean((o[ok] - m[ok]) ** 2))),
+                    "crps": float(score[d, sel][ok].mean()),
+                    "coverage": float(((o[ok] >= lo[d, sel][ok]) & (o[ok] <= hi[d, sel][ok])).mean()),
+                }
+            )
+    fit = pd.DataFrame(fit_rows)
+
+    outcomes = target_outcomes(ens)
+    targets = pd.DataFrame(
+        [{"target": k, "description": v, "share": float(outcomes[k].mean())} for k, v in TARGETS.items()]
+    )
+
+    history = _patterns(observed).set_index("year")
+    mean_rel = _triangle_relations(ens.stances.mean(axis=0), ens.codes, years)
+    model = _patterns(mean_rel).set_index("year")
+    common = [y for y in years if y in history.index]
+    per_run = np.zeros((ens.runs, len(common)), dtype=bool)
+    for r in range(ens.runs):
+        run = _patterns(_triangle_relations(ens.stances[r], ens.codes, years)).set_index("year")
+        per_run[r] = run.loc[common, "pattern"].to_numpy() == history.loc[common, "pattern"].to_numpy()
+    triangle = pd.DataFrame(
+        {
+            "year": common,
+            "observed": history.loc[common, "label"].to_numpy(),
+            "model": model.loc[common, "label"].to_numpy(),
+            "agree": model.loc[common, "pattern"].to_numpy() == history.loc[common, "pattern"].to_numpy(),
+            "agree_label": model.loc[common, "label"].to_numpy() == history.loc[common, "label"].to_numpy(),
+            "runs_agree": per_run.mean(axis=0),
+        }
+    )
+    return Evaluation(
+        fit=fit,
+        targets=targets,
+        triangle=triangle,
+        agreement=float(triangle["agree"].mean()),
+        agreement_label=float(triangle["agree_label"].mean()),
+        run_agreement=per_run.mean(axis=1),
+        outcomes=outcomes,
+        ensemble=ens,
+        parameters=dict(scenario.parameters),
+    )

@@ -1,0 +1,274 @@
+"""The alignment model: stances move toward what ideology, threat, balance, patronage and reciprocity call for.
+
+State: a directed stance R[i, j] in [-1, 1] for every pair of states, for many runs at
+once (arrays shaped runs × n × n). Each step (a quarter by default) every state moves its
+stance toward each other state part of the way toward a target, with seeded noise:
+
+    R ← clip(R + speed · (T − R) + noise · ε, −1, 1),   ε ~ N(0, 1) per run, step and dyad,
+    T = (1 − ρ) · tanh(w_ideology·I + w_threat·Θ + w_balance·B + w_patronage·P) + ρ · Rᵀ,
+
+with ρ the ``reciprocity`` parameter, a share in [0, 1). Every driver is scaled to about
+[−1, 1] so that the weights can be compared. The drivers, for i's stance toward j (c is
+capability relative to the strongest state, h_ij = max(0, −R_ij) is i's hostility to j):
+
+* **ideology** — two dimensions, economy e (0 command, 1 market) and militancy m (0
+  peaceful coexistence, 1 revolutionary militancy toward the other camp), moved by dated
+  leadership shocks. With Δe, Δm the gaps between i and j,
+
+      I_ij = (1 − Δe)·max(−1, 1 − 2·SCHISM·Δm) − Δe·m_i,   SCHISM = 2.
+
+  Within one economic system affinity falls with the gap in line and reaches −1 at a gap
+  of one half: the dispute over peaceful coexistence, de-Stalinisation and the Great
+  Leap was the ideological core of the Sino-Soviet split (Zagoria 1962; Lüthi 2008), and
+  a schism within a camp is fought harder than the quarrel with the other camp (Coser
+  1956: the closer the relation, the more intense the conflict; the "revisionist"
+  renegade). Across systems affinity is never positive and hostility grows with i's own
+  militancy toward the other camp: the doctrine of peaceful coexistence decoupled the
+  difference of systems from the expectation of war.
+* **threat** (Walt 1987: aggregate power, proximity, offensive power, aggressive
+  intentions). The threat to i from j is
+
+      θ_ij = c_j · reach_ij · offence_ji · intent_ji · (1 − min(nuclear_i, nuclear_j)),
+      reach_ij = min(1, proximity_ij + deployment_ji),
+      offence_ji = (1 + nuclear_j·(1 − nuclear_i) + deployment_ji) / 3,
+      intent_ji = max(h_ji, deployment_ji),
+
+  with deployment_ji the forces j has posted against i: they bring j within reach, add
+  to its offensive power and signal intent whatever j declares (Jervis 1976: states read
+  intentions from military posture). ``nuclear`` is a force level in [0, 1] (1 a secure
+  retaliatory force); the last factor is mutual deterrence (Jervis 1989; Gaddis 1986):
+  between two nuclear powers war is not a usable threat in proportion to the weaker
+  side's deterrent, so the superpowers' rivalry runs through ideology, balance and
+  patronage, while a small, vulnerable force (China's in 1969, Gerson 2010) leaves most
+  of the threat in place. A threat drives i against its source and, in proportion to the
+  threat, toward every other capable state:
+
+      Θ_ij = −θ_ij + c_j · Σ_{k ≠ i, j} θ_ik.
+
+  The second term is the two-front logic of the triangle: a threatened state cannot
+  afford a second capable enemy. It joins balancing (aligning with k's opponents, Walt
+  1987) and wedging (detaching k's friends from k, Crawford 2011; the outcast of a
+  triangle courting a partner, Dittmer 1981), which together make the pull independent
+  of j's alignment with k — so the article's "Beijing could not challenge both
+  superpowers simultaneously" and "fearful of facing both China and the US, the Soviets
+  began making tentative offers to America" are one rule. The threat feeds on
+  hostility, so enmity with a capable neighbour reinforces itself (the security dilemma,
+  Jervis 1978).
+* **balance** (Heider 1946; Cartwright & Harary 1956): the enemy of my enemy —
+  B_ij = Σ_k c_k R_ik R_kj / Σ_{k ≠ i, j} c_k.
+* **patronage**: aid binds both patron and client (aid_ij + aid_ji) but has costs,
+  weighted by ``patronage_cost`` (Snyder 1984, the alliance security dilemma):
+  the client's *dependence* on a far stronger patron, aid_ji · max(0, c_j − c_i)/(c_j + c_i),
+  and the patron's *entrapment* in the client's quarrels that it does not share,
+  aid_ij · Σ_{k ≠ i, j} c_k h_jk (1 − h_ik) / Σ_{k ≠ i, j} c_k — Moscow's fear of being
+  dragged into war over Taiwan in 1958 (Sheng 2008).
+* **reciprocity** (Goldstein & Freeman 1990): i answers j's stance toward i. It enters as
+  a share ρ of the target rather than inside the tanh, so it matches the two directions
+  of a dyad without amplifying their mean: inside the tanh a weight above one makes
+  every dyad bistable and locks stances at ±1 whatever the other drivers do.
+
+Wars between third parties hold both stances of the dyad at −1 while they last. The
+model never sets a stance otherwise: the core dyads move only through the drivers.
+
+References
+----------
+Cartwright, D., & Harary, F. (1956). Structural Balance: A Generalization of Heider's
+Theory. *Psychological Review* 63(5), 277-293.
+Coser, L. A. (1956). *The Functions of Social Conflict*. Free Press.
+Crawford, T. W. (2011). Preventing Enemy Coalitions: How Wedge Strategies Shape Power
+Politics. *International Security* 35(4), 155-189.
+Dittmer, L. (1981). The Strategic Triangle. *World Politics* 33(4), 485-515.
+Gaddis, J. L. (1986). The Long Peace. *International Security* 10(4), 99-142.
+Gerson, M. S. (2010). *The Sino-Soviet Border Conflict: Deterrence, Escalation, and the
+Threat of Nuclear War in 1969*. Center for Naval Analyses.
+Goldstein, J. S., & Freeman, J. R. (1990). *Three-Way Street*. University of Chicago Press.
+Heider, F. (1946). Attitudes and Cognitive Organization. *Journal of Psychology* 21.
+Jervis, R. (1976). *Perception and Misperception in International Politics*. Princeton.
+Jervis, R. (1978). Cooperation under the Security Dilemma. *World Politics* 30(2), 167-214.
+Jervis, R. (1989). *The Meaning of the Nuclear Revolution*. Cornell University Press.
+Lüthi, L. M. (2008). *The Sino-Soviet Split*. Princeton University Press.
+Sheng, M. (2008). Mao and China's Relations with the Superpowers in the 1950s. *Modern China* 34(4).
+Snyder, G. H. (1984). The Security Dilemma in Alliance Politics. *World Politics* 36(4), 461-495.
+Walt, S. M. (1987). *The Origins of Alliances*. Cornell University Press.
+Zagoria, D. S. (1962). *The Sino-Soviet Conflict, 1956-1961*. Princeton University Press.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .scenario import Scenario
+
+__all__ = [
+    "SCHISM",
+    "TARGET_DRIVERS",
+    "Exogenous",
+    "driver_terms",
+    "exogenous",
+    "ideology_affinity",
+    "step",
+    "target",
+    "threat_to",
+]
+
+#: Within one economic system, the militancy gap at which affinity reaches −1 is 1 / (2·SCHISM) = ½.
+SCHISM = 2.0
+#: The drivers summed inside the tanh of the target; reciprocity is mixed in outside it.
+TARGET_DRIVERS = ("ideology", "threat", "balance", "patronage")
+
+
+@dataclass(frozen=True)
+class Exogenous:
+    """The scenario laid out on the step grid: what the model does not decide."""
+
+    codes: tuple[str, ...]
+    times: np.ndarray  # (T,) decimal year at the start of each step
+    capability: np.ndarray  # (T, n) relative to the strongest state
+    ideology: np.ndarray  # (T, n, 2)
+    nuclear: np.ndarray  # (T, n) 0/1
+    deployment: np.ndarray  # (T, n, n) forces of i posted against j
+    aid: np.ndarray  # (T, n, n) from patron i to client j
+    war: np.ndarray  # (T, n, n) bool, symmetric
+    proximity: np.ndarray  # (n, n)
+
+    @property
+    def steps(self) -> int:
+        return len(self.times)
+
+
+def _decimal(d) -> float:
+    return d.year + (d.timetuple().tm_yday - 1) / 365.25
+
+
+def exogenous(scenario: Scenario, *, start: float | None = None, end: float | None = None) -> Exogenous:
+    """Lay the scenario's capabilities, positions and shocks out on its step grid."""
+    codes = tuple(scenario.codes)
+    n = len(codes)
+    index = {c: k for k, c in enumerate(codes)}
+    per_year = scenario.steps_per_year
+    first = scenario.start if start is None else start
+    last = scenario.end + 1 if end is None else end
+    times = first + np.arange(int(round((last - first) * per_year))) / per_year
+    T = len(times)
+
+    capability = np.empty((T, n))
+    for k, actor in enumerate(scenario.actors):
+        years = np.array(list(actor.capability), dtype=float)
+        shares = np.array(list(actor.capability.values()))
+        capability[:, k] = np.interp(times, years, shares)
+    capability /= capability.max(axis=1, keepdims=True)
+
+    ideology = np.empty((T, n, 2))
+    ideology[:, :, 0] = [a.economy for a in scenario.actors]
+    ideology[:, :, 1] = [a.militancy for a in scenario.actors]
+    nuclear = np.zeros((T, n))
+    for k, actor in enumerate(scenario.actors):
+        if actor.nuclear is not None:
+            nuclear[times >= actor.nuclear, k] = 1.0
+    deployment = np.zeros((T, n, n))
+    aid = np.zeros((T, n, n))
+    war = np.zeros((T, n, n), dtype=bool)
+    for shock in scenario.shocks:  # sorted by start: a later deployment or ideology replaces an earlier one
+        t0 = _decimal(shock.start)
+        t1 = np.inf if shock.end is None else _decimal(shock.end)
+        active = (times >= t0 - 1e-9) & (times <= t1)
+        after = times >= t0 - 1e-9
+        i = index[shock.actor]
+        j = index.get(shock.target) if shock.target else None
+        if shock.kind == "ideology":
+            prior = ideology[max(int(np.argmax(after)) - 1, 0), i].copy()
+            if shock.economy is not None:
+                ideology[after, i, 0] = shock.economy
+            if shock.militancy is not None:
+                ideology[after, i, 1] = shock.militancy
+            if shock.end is not None:  # a regime that ends: back to the position before it
+                ideology[times > t1, i] = prior
+        elif shock.kind == "nuclear":  # level: the deliverable force, 1 a secure second strike (default)
+            nuclear[after, i] = 1.0 if shock.level is None else shock.level
+        elif shock.kind == "deployment":
+            deployment[active, i, j] = shock.level
+        elif shock.kind == "aid":  # concurrent programmes add up (the 1957 nuclear accord on top of the 1950 treaty)
+            aid[active, i, j] = np.minimum(1.0, aid[active, i, j] + shock.level)
+        elif shock.kind == "war":
+            war[active, i, j] = war[active, j, i] = True
+
+    proximity = np.full((n, n), scenario.proximity_default)
+    for pair, value in scenario.proximity.items():
+        a, b = (index[c] for c in pair)
+        proximity[a, b] = proximity[b, a] = value
+    np.fill_diagonal(proximity, 0.0)
+    return Exogenous(codes, times, capability, ideology, nuclear, deployment, aid, war, proximity)
+
+
+def ideology_affinity(positions: np.ndarray) -> np.ndarray:
+    """I[i, j] = (1 − Δe)(1 − 2Δm) − Δe·m_i for positions shaped n × (economy, militancy)."""
+    economy, militancy = positions[:, 0], positions[:, 1]
+    de = np.abs(economy[:, None] - economy[None, :])
+    dm = np.abs(militancy[:, None] - militancy[None, :])
+    return (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * dm) - de * militancy[:, None]
+
+
+def threat_to(R: np.ndarray, ex: Exogenous, t: int) -> np.ndarray:
+    """θ[r, i, j]: the threat to i from j (Walt 1987), in [0, 1]."""
+    c = ex.capability[t]
+    against_me = ex.deployment[t].T  # [i, j]: j's forces posted against i
+    reach = np.minimum(1.0, ex.proximity + against_me)
+    nuclear = ex.nuclear[t]
+    offence = (1.0 + nuclear[None, :] * (1.0 - nuclear[:, None]) + against_me) / 3.0
+    hostile_to_me = np.maximum(0.0, -np.swapaxes(R, 1, 2))  # [r, i, j] = j's hostility toward i
+    intent = np.maximum(hostile_to_me, against_me[None])  # forces posted against i signal intent too
+    deterred = 1.0 - np.minimum(nuclear[:, None], nuclear[None, :])  # mutual deterrence
+    return intent * (c[None, :] * reach * offence * deterred)[None]
+
+
+def driver_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float) -> dict[str, np.ndarray]:
+    """Each driver's pull on every directed stance at step t (arrays shaped like R)."""
+    c = ex.capability[t]
+    n = len(c)
+    ideology = np.broadcast_to(ideology_affinity(ex.ideology[t]), R.shape)
+
+    Rt = np.swapaxes(R, 1, 2)  # Rt[r, i, j] = R[r, j, i]
+    theta = threat_to(R, ex, t)
+    total = theta.sum(axis=2, keepdims=True)  # all the threats i faces
+    threat = -theta + c[None, None, :] * (total - theta)
+
+    others = c.sum() - c[:, None] - c[None, :]  # Σ c_k over k ≠ i, j
+    others = np.maximum(others, 1e-12)
+    balance = np.einsum("rik,k,rkj->rij", R, c, R) / others[None]
+
+    aid = ex.aid[t]
+    hostility = np.maximum(0.0, -R)  # [r, i, j]: i's hostility toward j
+    hostile_to_me = np.swapaxes(hostility, 1, 2)  # [r, i, j]: j's hostility toward i
+    dependence = aid.T * np.maximum(0.0, c[None, :] - c[:, None]) / (c[None, :] + c[:, None] + 1e-12)
+    # entrapment of patron i in client j's quarrels with k that i does not share (k ≠ i, j)
+    quarrels = np.einsum("rjk,k,rik->rij", hostility, c, 1.0 - hostility)
+    quarrels -= c[None, :, None] * hostile_to_me  # drop k = i: the client's hostility to its own patron
+    entrapment = aid[None] * quarrels / others[None]
+    patronage = (aid + aid.T)[None] - patronage_cost * (dependence[None] + entrapment)
+
+    idx = np.arange(n)
+    for term in (threat, balance, patronage):
+        term[:, idx, idx] = 0.0
+    return {"ideology": ideology, "threat": threat, "balance": balance, "patronage": patronage, "reciprocity": Rt}
+
+
+def target(R: np.ndarray, ex: Exogenous, t: int, params: dict[str, float]) -> np.ndarray:
+    """The stance each state is drawn toward at step t."""
+    terms = driver_terms(R, ex, t, params["patronage_cost"])
+    pull = sum(params[name] * terms[name] for name in TARGET_DRIVERS)
+    rho = params["reciprocity"]
+    return (1.0 - rho) * np.tanh(pull) + rho * terms["reciprocity"]
+
+
+def step(R: np.ndarray, ex: Exogenous, t: int, params: dict[str, float], shocks: np.ndarray) -> np.ndarray:
+    """One step: move part of the way to the target, add noise, hold wars at −1."""
+    new = R + params["speed"] * (target(R, ex, t, params) - R) + params["noise"] * shocks
+    np.clip(new, -1.0, 1.0, out=new)
+    war = ex.war[t]
+    if war.any():
+        new[:, war] = -1.0
+    idx = np.arange(R.shape[1])
+    new[:, idx, idx] = 0.0
+    return new

@@ -1,0 +1,330 @@
+"""Scenarios: actors, geography, dated shocks and model parameters, read from TOML and validated.
+
+A scenario holds everything exogenous to the model. Every error names the file, the key
+and the value, e.g. ``cold_war.toml, key 'shocks[12].start': month must be 01-12``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .._dates import parse_partial_date
+from .._errors import DataError
+
+__all__ = [
+    "DRIVERS",
+    "PARAMETERS",
+    "SHOCK_KINDS",
+    "Scenario",
+    "ScenarioActor",
+    "Shock",
+    "load_scenario",
+    "reference_scenario_path",
+]
+
+#: The drivers of the target stance, each with a weight in ``[parameters]``.
+DRIVERS = ("ideology", "threat", "balance", "patronage", "reciprocity")
+#: Every model parameter and its allowed range.
+PARAMETERS: dict[str, tuple[float, float]] = {
+    "ideology": (-10.0, 10.0),
+    "threat": (-10.0, 10.0),
+    "balance": (-10.0, 10.0),
+    "patronage": (-10.0, 10.0),
+    "patronage_cost": (0.0, 5.0),
+    "reciprocity": (0.0, 1.0),  # a share of the target, not a weight inside it
+    "speed": (0.0, 1.0),
+    "noise": (0.0, 1.0),
+}
+#: Shock kinds and the keys each needs beyond ``id``, ``kind``, ``actor`` and ``start``.
+SHOCK_KINDS: dict[str, tuple[str, ...]] = {
+    "ideology": (),
+    "nuclear": (),
+    "deployment": ("target", "level"),
+    "aid": ("target", "level"),
+    "war": ("target",),
+}
+IDEOLOGY_DIMENSIONS = ("economy", "militancy")
+_SHOCK_KEYS = {"id", "kind", "actor", "target", "level", "start", "end", "description", "citation",
+               *IDEOLOGY_DIMENSIONS}
+_STEPS = {"quarter": 4, "month": 12, "year": 1}
+
+
+@dataclass(frozen=True)
+class ScenarioActor:
+    """One state: capability shares by year, initial ideology, year of its first nuclear test."""
+
+    code: str
+    name: str
+    capability: dict[int, float]
+    economy: float
+    militancy: float
+    nuclear: int | None = None
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A dated exogenous change: see ``SHOCK_KINDS``."""
+
+    id: str
+    kind: str
+    actor: str
+    start: date
+    end: date | None = None
+    target: str | None = None
+    level: float | None = None
+    economy: float | None = None
+    militancy: float | None = None
+    description: str = ""
+    citation: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything exogenous to a simulation, validated."""
+
+    name: str
+    start: int
+    end: int
+    step: str
+    actors: tuple[ScenarioActor, ...]
+    proximity: dict[frozenset[str], float]
+    proximity_default: float
+    shocks: tuple[Shock, ...]
+    parameters: dict[str, float]
+    protected: tuple[frozenset[str], ...] = ()
+    description: str = ""
+    source: str = ""
+    initial: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    @property
+    def codes(self) -> list[str]:
+        return [a.code for a in self.actors]
+
+    @property
+    def steps_per_year(self) -> int:
+        return _STEPS[self.step]
+
+    def shock(self, shock_id: str) -> Shock:
+        for s in self.shocks:
+            if s.id == shock_id:
+                return s
+        raise DataError(f"no shock '{shock_id}'; known: {', '.join(s.id for s in self.shocks)}",
+                        file=self.source, field="shocks")
+
+    def without_shocks(self, *shock_ids: str) -> Scenario:
+        """The same scenario with some shocks removed: a counterfactual."""
+        for sid in shock_ids:
+            self.shock(sid)
+        return replace(self, shocks=tuple(s for s in self.shocks if s.id not in shock_ids))
+
+    def with_parameters(self, **values: float) -> Scenario:
+        """The same scenario with some parameters set (validated)."""
+        params = dict(self.parameters)
+        for key, value in values.items():
+            params[key] = _parameter(key, value, self.source)
+        return replace(self, parameters=params)
+
+    def with_initial(self, initial: Mapping[tuple[str, str], float]) -> Scenario:
+        """The same scenario starting from the given directed stances (others start at 0)."""
+        return replace(self, initial=dict(initial))
+
+
+def reference_scenario_path(name: str = "cold_war") -> Path:
+    """Where a shipped scenario lies inside the installed package."""
+    return Path(str(resources.files("realpolitik").joinpath(f"data/scenarios/{name}.toml")))
+
+
+def load_scenario(path: str | Path | None = None) -> Scenario:
+    """Read and validate a scenario TOML file (the shipped ``cold_war`` one by default)."""
+    path = Path(path) if path is not None else reference_scenario_path()
+    source = str(path)
+    if not path.is_file():
+        raise DataError("no such scenario file", file=source)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataError(f"not UTF-8 text: {exc.reason}", file=source) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataError(f"not valid TOML: {exc}", file=source) from None
+    return _parse(doc, source)
+
+
+def _err(source: str, key: str, reason: str, value: Any = None) -> DataError:
+    return DataError(reason, file=source, field=key, value=value)
+
+
+def _table(doc: Mapping[str, Any], key: str, source: str) -> Mapping[str, Any]:
+    value = doc.get(key)
+    if not isinstance(value, Mapping):
+        raise _err(source, key, "missing table" if value is None else "must be a table", value)
+    return value
+
+
+def _number(value: Any, key: str, source: str, lo: float, hi: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _err(source, key, "must be a number", value)
+    if not lo <= value <= hi:
+        raise _err(source, key, f"must lie in [{lo:g}, {hi:g}]", value)
+    return float(value)
+
+
+def _parameter(key: str, value: Any, source: str) -> float:
+    if key not in PARAMETERS:
+        raise _err(source, f"parameters.{key}", f"unknown parameter; known: {', '.join(PARAMETERS)}", value)
+    lo, hi = PARAMETERS[key]
+    return _number(value, f"parameters.{key}", source, lo, hi)
+
+
+def _year(value: Any, key: str, source: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1800 <= value <= 2200:
+        raise _err(source, key, "must be a four-digit year", value)
+    return value
+
+
+def _date(value: Any, key: str, source: str, *, end: bool = False) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise _err(source, key, "must be a date YYYY, YYYY-MM or YYYY-MM-DD", value)
+    try:
+        partial = parse_partial_date(value)
+    except ValueError as exc:
+        raise _err(source, key, str(exc), value) from None
+    return partial.last if end else partial.first
+
+
+def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
+    meta = _table(doc, "scenario", source)
+    start = _year(meta.get("start"), "scenario.start", source)
+    end = _year(meta.get("end"), "scenario.end", source)
+    if end < start:
+        raise _err(source, "scenario.end", f"ends before it starts ({start})", end)
+    step = meta.get("step", "quarter")
+    if step not in _STEPS:
+        raise _err(source, "scenario.step", f"must be one of {', '.join(_STEPS)}", step)
+
+    actors = []
+    for code, spec in _table(doc, "actors", source).items():
+        key = f"actors.{code}"
+        if not isinstance(spec, Mapping):
+            raise _err(source, key, "must be a table", spec)
+        capability = spec.get("capability")
+        if not isinstance(capability, Mapping) or not capability:
+            raise _err(source, f"{key}.capability", "needs a table of year = share", capability)
+        shares = {}
+        for year, share in capability.items():
+            if not str(year).isdigit():
+                raise _err(source, f"{key}.capability", "keys must be years", year)
+            shares[_year(int(year), f"{key}.capability", source)] = _number(
+                share, f"{key}.capability.{year}", source, 0.0, 1.0
+            )
+        nuclear = spec.get("nuclear")
+        actors.append(
+            ScenarioActor(
+                code=code,
+                name=str(spec.get("name", code)),
+                capability=dict(sorted(shares.items())),
+                economy=_number(spec.get("economy"), f"{key}.economy", source, 0.0, 1.0),
+                militancy=_number(spec.get("militancy"), f"{key}.militancy", source, 0.0, 1.0),
+                nuclear=None if nuclear is None else _year(nuclear, f"{key}.nuclear", source),
+            )
+        )
+    codes = {a.code for a in actors}
+    if len(actors) < 3:
+        raise _err(source, "actors", "a scenario needs at least three actors", len(actors))
+
+    def actor(value: Any, key: str) -> str:
+        if value not in codes:
+            raise _err(source, key, f"unknown actor; the scenario's actors are {', '.join(sorted(codes))}", value)
+        return value
+
+    prox = doc.get("proximity", {})
+    default = _number(prox.get("default", 0.2), "proximity.default", source, 0.0, 1.0)
+    proximity: dict[frozenset[str], float] = {}
+    for i, pair in enumerate(prox.get("pairs", [])):
+        key = f"proximity.pairs[{i}]"
+        if not isinstance(pair, list) or len(pair) != 3:
+            raise _err(source, key, "must be [actor, actor, value]", pair)
+        a, b = actor(pair[0], key), actor(pair[1], key)
+        if a == b:
+            raise _err(source, key, "needs two different actors", pair)
+        proximity[frozenset((a, b))] = _number(pair[2], key, source, 0.0, 1.0)
+
+    protected = []
+    for i, pair in enumerate(meta.get("protected", [])):
+        key = f"scenario.protected[{i}]"
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise _err(source, key, "must be [actor, actor]", pair)
+        protected.append(frozenset((actor(pair[0], key), actor(pair[1], key))))
+
+    params = {}
+    for name, value in _table(doc, "parameters", source).items():
+        params[name] = _parameter(name, value, source)
+    missing = [p for p in PARAMETERS if p not in params]
+    if missing:
+        raise _err(source, f"parameters.{missing[0]}", "missing parameter")
+
+    shocks = []
+    seen: set[str] = set()
+    for i, spec in enumerate(doc.get("shocks", [])):
+        key = f"shocks[{i}]"
+        if not isinstance(spec, Mapping):
+            raise _err(source, key, "must be a table", spec)
+        unknown = set(spec) - _SHOCK_KEYS
+        if unknown:
+            raise _err(source, f"{key}.{sorted(unknown)[0]}", "unknown key", spec[sorted(unknown)[0]])
+        sid = spec.get("id")
+        if not isinstance(sid, str) or not sid:
+            raise _err(source, f"{key}.id", "every shock needs an id", sid)
+        if sid in seen:
+            raise _err(source, f"{key}.id", "duplicate shock id", sid)
+        seen.add(sid)
+        kind = spec.get("kind")
+        if kind not in SHOCK_KINDS:
+            raise _err(source, f"{key}.kind", f"must be one of {', '.join(SHOCK_KINDS)}", kind)
+        for needed in SHOCK_KINDS[kind]:
+            if needed not in spec:
+                raise _err(source, f"{key}.{needed}", f"a {kind} shock needs '{needed}'")
+        first = _date(spec.get("start"), f"{key}.start", source)
+        last = None if spec.get("end") is None else _date(spec["end"], f"{key}.end", source, end=True)
+        if last is not None and last < first:
+            raise _err(source, f"{key}.end", "ends before it starts", spec["end"])
+        if not start <= first.year <= end:
+            raise _err(source, f"{key}.start", f"outside the scenario's years {start}-{end}", spec["start"])
+        src = actor(spec.get("actor"), f"{key}.actor")
+        tgt = None if spec.get("target") is None else actor(spec["target"], f"{key}.target")
+        if tgt == src:
+            raise _err(source, f"{key}.target", "must differ from the actor", tgt)
+        if kind == "war" and frozenset((src, tgt)) in protected:
+            raise _err(source, f"{key}.target", "a shock may not set the stance of a protected dyad", tgt)
+        values = {d: _number(spec[d], f"{key}.{d}", source, 0.0, 1.0) for d in IDEOLOGY_DIMENSIONS if d in spec}
+        if kind == "ideology" and not values:
+            raise _err(source, key, "an ideology shock needs economy and/or militancy")
+        level = None if "level" not in spec else _number(spec["level"], f"{key}.level", source, 0.0, 1.0)
+        shocks.append(
+            Shock(sid, kind, src, first, last, tgt, level, values.get("economy"), values.get("militancy"),
+                  str(spec.get("description", "")), str(spec.get("citation", "")))
+        )
+
+    return Scenario(
+        name=str(meta.get("name", Path(source).stem)),
+        start=start,
+        end=end,
+        step=step,
+        actors=tuple(actors),
+        proximity=proximity,
+        proximity_default=default,
+        shocks=tuple(sorted(shocks, key=lambda s: s.start)),
+        parameters=params,
+        protected=tuple(protected),
+        description=str(meta.get("description", "")),
+        source=source,
+    )

@@ -1,0 +1,306 @@
+"""The alignment model: each driver on tiny hand-built cases, seeds and chunks, calibration and evaluation."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pytest
+
+import realpolitik as rp
+from realpolitik import DataError
+from realpolitik.sim.calibrate import (
+    CORE_DYADS,
+    calibrate,
+    crps,
+    evaluate,
+    observation_error,
+    observed_stances,
+    target_outcomes,
+    training_loss,
+)
+from realpolitik.sim.ensemble import run_chunk, simulate
+from realpolitik.sim.model import Exogenous, driver_terms, exogenous, ideology_affinity, step, target, threat_to
+from realpolitik.sim.scenario import load_scenario
+
+A, B, C, D = range(4)
+
+
+def world(n=3, *, capability=None, ideology=None, nuclear=None, deployment=None, aid=None, proximity=0.2, war=None):
+    """One step of an exogenous world built by hand (T = 1)."""
+    cap = np.ones(n) if capability is None else np.asarray(capability, float)
+    prox = np.full((n, n), proximity) if np.isscalar(proximity) else np.asarray(proximity, float)
+    np.fill_diagonal(prox, 0.0)
+    return Exogenous(
+        codes=tuple("ABCDEFG"[:n]),
+        times=np.array([2000.0]),
+        capability=cap[None] / cap.max(),
+        ideology=(np.zeros((n, 2)) if ideology is None else np.asarray(ideology, float))[None],
+        nuclear=(np.zeros(n) if nuclear is None else np.asarray(nuclear, float))[None],
+        deployment=(np.zeros((n, n)) if deployment is None else np.asarray(deployment, float))[None],
+        aid=(np.zeros((n, n)) if aid is None else np.asarray(aid, float))[None],
+        war=(np.zeros((n, n), bool) if war is None else np.asarray(war, bool))[None],
+        proximity=prox,
+    )
+
+
+def stances(n, values):
+    R = np.zeros((1, n, n))
+    for (i, j), v in values.items():
+        R[0, i, j] = v
+    return R
+
+
+PARAMS = {"ideology": 1.0, "threat": 1.0, "balance": 1.0, "patronage": 1.0, "patronage_cost": 1.0,
+          "reciprocity": 0.3, "speed": 0.2, "noise": 0.0}
+
+
+# --- ideology -------------------------------------------------------------------------------
+
+
+def test_ideology_same_line_is_full_affinity_and_a_half_gap_in_line_is_a_schism():
+    aff = ideology_affinity(np.array([[0.0, 0.7], [0.0, 0.7], [0.0, 0.2], [0.0, 0.45]]))
+    assert aff[0, 1] == pytest.approx(1.0)
+    assert aff[0, 2] == pytest.approx(-1.0)  # gap 0.5 within one camp: revisionists against dogmatists
+    assert aff[0, 3] == pytest.approx(0.0)  # gap 0.25: neither friend nor foe
+    assert np.allclose(aff, aff.T)
+
+
+def test_ideology_across_systems_is_never_positive_and_scales_with_own_militancy():
+    aff = ideology_affinity(np.array([[1.0, 0.3], [0.0, 0.9], [0.0, 0.0]]))
+    assert aff[0, 1] == pytest.approx(-0.3) and aff[1, 0] == pytest.approx(-0.9)  # directed
+    assert aff[2, 0] == pytest.approx(0.0)  # a coexistence-minded state is neutral, not friendly
+    assert (aff[[0, 0, 1, 2], [1, 2, 0, 0]] <= 0).all()
+
+
+# --- threat ---------------------------------------------------------------------------------
+
+
+def threat(ex, R):
+    return threat_to(R, ex, 0)[0]
+
+
+def test_threat_needs_hostility_or_forces_posted():
+    R = stances(2, {(B, A): 0.0})
+    assert threat(world(2), R)[A, B] == 0.0
+    assert threat(world(2), stances(2, {(B, A): -0.5}))[A, B] > 0
+    assert threat(world(2, deployment=[[0, 0], [0.5, 0]]), R)[A, B] > 0  # forces posted against A signal intent
+
+
+def test_threat_grows_with_capability_proximity_and_deployment():
+    R = stances(3, {(B, A): -0.6, (C, A): -0.6})
+    base = threat(world(3, capability=[1, 0.5, 0.5]), R)
+    assert threat(world(3, capability=[1, 0.5, 0.25]), R)[A, C] < base[A, B]
+    near = np.full((3, 3), 0.2)
+    near[A, B] = near[B, A] = 1.0
+    assert threat(world(3, capability=[1, 0.5, 0.5], proximity=near), R)[A, B] > base[A, B]
+    posted = np.zeros((3, 3))
+    posted[B, A] = 0.8
+    assert threat(world(3, capability=[1, 0.5, 0.5], deployment=posted), R)[A, B] > base[A, B]
+
+
+def test_nuclear_arms_add_offence_against_the_unarmed_and_deter_the_armed():
+    R = stances(2, {(B, A): -1.0})
+    none = threat(world(2), R)[A, B]
+    unarmed = threat(world(2, nuclear=[0, 1]), R)[A, B]
+    assert unarmed > none  # B's bomb threatens unarmed A
+    assert threat(world(2, nuclear=[1, 1]), R)[A, B] == 0.0  # mutual deterrence
+    assert 0 < threat(world(2, nuclear=[0.3, 1]), R)[A, B] < unarmed  # a small force deters in part
+
+
+def test_two_front_logic_pulls_a_threatened_state_toward_other_capable_states():
+    R = stances(3, {(C, A): -1.0})  # C is hostile to A; B is neutral
+    near = np.full((3, 3), 1.0)
+    terms = driver_terms(R, world(3, capability=[1, 1, 1], proximity=near), 0, 1.0)
+    assert terms["threat"][0, A, C] < 0  # balance against the threat
+    assert terms["threat"][0, A, B] > 0  # and court the other power
+    weak = driver_terms(R, world(3, capability=[1, 0.1, 1], proximity=near), 0, 1.0)
+    assert 0 < weak["threat"][0, A, B] < terms["threat"][0, A, B]  # the more, the more capable it is
+
+
+# --- balance --------------------------------------------------------------------------------
+
+
+def test_balance_the_enemy_of_my_enemy_is_my_friend():
+    R = stances(3, {(A, C): -1.0, (C, B): -1.0})
+    assert driver_terms(R, world(3), 0, 1.0)["balance"][0, A, B] > 0
+    R = stances(3, {(A, C): -1.0, (C, B): 1.0})  # the friend of my enemy
+    assert driver_terms(R, world(3), 0, 1.0)["balance"][0, A, B] < 0
+    R = stances(3, {(A, C): 1.0, (C, B): 1.0})  # the friend of my friend
+    assert driver_terms(R, world(3), 0, 1.0)["balance"][0, A, B] > 0
+
+
+def test_balance_weighs_third_states_by_capability():
+    R = stances(4, {(A, C): -1.0, (C, B): -1.0, (A, D): 1.0, (D, B): -1.0})
+    strong_c = driver_terms(R, world(4, capability=[1, 1, 1, 0.1]), 0, 1.0)["balance"][0, A, B]
+    strong_d = driver_terms(R, world(4, capability=[1, 1, 0.1, 1]), 0, 1.0)["balance"][0, A, B]
+    assert strong_c > 0 > strong_d
+
+
+# --- patronage ------------------------------------------------------------------------------
+
+
+def test_aid_binds_patron_and_client():
+    aid = np.zeros((2, 2))
+    aid[A, B] = 0.8
+    P = driver_terms(np.zeros((1, 2, 2)), world(2, aid=aid), 0, 0.0)["patronage"][0]
+    assert P[A, B] == pytest.approx(0.8) and P[B, A] == pytest.approx(0.8)
+
+
+def test_dependence_costs_the_weaker_client():
+    aid = np.zeros((2, 2))
+    aid[A, B] = 0.8
+    R = np.zeros((1, 2, 2))
+    equal = driver_terms(R, world(2, capability=[1, 1], aid=aid), 0, 1.0)["patronage"][0]
+    weak_client = driver_terms(R, world(2, capability=[1, 0.2], aid=aid), 0, 1.0)["patronage"][0]
+    assert equal[B, A] == pytest.approx(0.8)
+    assert weak_client[B, A] < 0.8
+    assert weak_client[A, B] == pytest.approx(0.8)  # the patron bears no dependence
+
+
+def test_entrapment_costs_the_patron_of_a_quarrelsome_client():
+    aid = np.zeros((3, 3))
+    aid[A, B] = 0.8  # A patron, B client
+    calm = driver_terms(stances(3, {}), world(3, aid=aid), 0, 1.0)["patronage"][0, A, B]
+    quarrel = stances(3, {(B, C): -1.0})  # the client quarrels with C; A does not share it
+    trapped = driver_terms(quarrel, world(3, aid=aid), 0, 1.0)["patronage"][0, A, B]
+    shared = driver_terms(stances(3, {(B, C): -1.0, (A, C): -1.0}), world(3, aid=aid), 0, 1.0)["patronage"][0, A, B]
+    assert trapped < shared == pytest.approx(calm)
+    costly = driver_terms(quarrel, world(3, aid=aid), 0, 3.0)["patronage"][0, A, B]
+    assert costly < trapped  # patronage_cost weighs the cost
+
+
+# --- reciprocity, target, step --------------------------------------------------------------
+
+
+def test_reciprocity_matches_directions_without_locking_in():
+    R = stances(2, {(A, B): 0.9, (B, A): 0.9})
+    ex = world(2)
+    inert = {**PARAMS, "ideology": 0.0, "threat": 0.0, "balance": 0.0, "patronage": 0.0}  # nothing else pulls
+    for rho in (0.0, 0.5, 0.9):
+        T = target(R, ex, 0, {**inert, "reciprocity": rho})
+        assert T[0, A, B] == pytest.approx(rho * 0.9)  # mutual amity decays: reciprocity alone does not sustain it
+    R = stances(2, {(A, B): 0.8, (B, A): -0.4})
+    T = target(R, ex, 0, {**inert, "reciprocity": 0.5})
+    assert T[0, A, B] == pytest.approx(-0.2) and T[0, B, A] == pytest.approx(0.4)
+
+
+def test_wars_hold_third_party_dyads_at_minus_one_and_nothing_else():
+    war = np.zeros((3, 3), bool)
+    war[B, C] = war[C, B] = True
+    ex = world(3, war=war)
+    R = step(stances(3, {(A, B): 0.5}), ex, 0, PARAMS, np.zeros((1, 3, 3)))
+    assert R[0, B, C] == R[0, C, B] == -1.0
+    assert -1.0 < R[0, A, B] < 1.0 and np.all(np.diag(R[0]) == 0)
+
+
+def test_a_war_on_a_core_dyad_is_refused_by_the_loader(tmp_path):
+    text = (resources.files("realpolitik") / "data/scenarios/cold_war.toml").read_text(encoding="utf-8")
+    text += '\n[[shocks]]\nid = "made-up"\nkind = "war"\nactor = "USSR"\ntarget = "PRC"\nstart = "1969-03"\n'
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match="protected"):
+        load_scenario(path)
+
+
+def test_every_reference_shock_is_cited_and_none_is_a_war_on_a_core_dyad():
+    scenario = load_scenario()
+    bib = (resources.files("realpolitik") / "data/references.bib").read_text(encoding="utf-8")
+    keys = set(re.findall(r"@\w+\{([^,]+),", bib))
+    core = {frozenset(d) for d in CORE_DYADS}
+    for shock in scenario.shocks:
+        cited = [k.strip() for k in shock.citation.split(";") if k.strip()]
+        assert cited and set(cited) <= keys, shock.id
+        if shock.kind == "war":
+            assert frozenset((shock.actor, shock.target)) not in core, shock.id
+
+
+# --- ensembles: seeds and chunks ------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def reference():
+    return load_scenario()
+
+
+@lru_cache(maxsize=1)
+def history():
+    return rp.relations(rp.datasets.cold_war_triangle(), actors=list(reference().codes))
+
+
+def test_the_same_seed_gives_the_same_ensemble_and_another_seed_another():
+    sc = reference()
+    a = simulate(sc, runs=6, seed=3)
+    b = simulate(sc, runs=6, seed=3)
+    c = simulate(sc, runs=6, seed=4)
+    assert np.array_equal(a.stances, b.stances)
+    assert not np.array_equal(a.stances, c.stances)
+
+
+def test_chunking_does_not_change_the_runs():
+    sc = reference()
+    whole = simulate(sc, runs=7, seed=11, chunk=256)
+    parts = simulate(sc, runs=7, seed=11, chunk=3)
+    assert np.allclose(whole.stances, parts.stances)
+    seeds = np.random.SeedSequence(11).spawn(7)
+    assert np.allclose(run_chunk(sc, seeds[4:6], ex=exogenous(sc)), whole.stances[4:6])
+
+
+# --- calibration ----------------------------------------------------------------------------
+
+
+def test_crps_matches_its_definition():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(9, 4)), rng.normal(size=4)
+    brute = np.abs(x - y).mean(0) - np.abs(x[:, None] - x[None]).sum((0, 1)) / (2 * 9 * 8)
+    assert np.allclose(crps(x, y), brute)
+    assert crps(np.array([[0.0], [0.0]]), np.array([0.5]))[0] == pytest.approx(0.5)
+
+
+def test_observed_stances_and_their_errors():
+    years = list(range(1949, 1970))
+    obs = observed_stances(history(), CORE_DYADS, years)
+    err = observation_error(history(), CORE_DYADS, years)
+    assert obs.shape == err.shape == (3, 21)
+    assert obs[0, 1] > 0.5 and obs[0, -2] < -0.5  # alliance in 1950, split by 1968
+    assert (err > 0).all() and (err < 0.5).all()
+
+
+def test_calibration_is_seeded_and_stays_in_its_bounds():
+    sc = reference()
+    bounds = {"ideology": (0.0, 2.0), "speed": (0.1, 0.5)}
+    kwargs = dict(train=(1949, 1955), runs=4, seed=5, maxiter=2, popsize=3, bounds=bounds, check_runs=8)
+    a = calibrate(sc, history(), **kwargs)
+    b = calibrate(sc, history(), **kwargs)
+    assert a.parameters == b.parameters and a.loss == b.loss
+    assert 0 <= a.parameters["ideology"] <= 2 and 0.1 <= a.parameters["speed"] <= 0.5
+    assert a.parameters["threat"] == sc.parameters["threat"]  # not fitted: kept
+    assert "differential_evolution" in a.method and a.fitted == ("ideology", "speed")
+
+
+def test_shipped_parameters_fit_the_training_window_better_than_no_drivers():
+    sc = reference()
+    shipped = training_loss(sc, history(), runs=16)
+    inert = training_loss(sc, history(), {"ideology": 0, "threat": 0, "balance": 0, "patronage": 0}, runs=16)
+    assert shipped["mse"] < inert["mse"] and shipped["crps"] < inert["crps"]
+
+
+def test_target_outcomes_read_yearly_paths():
+    sc = reference()
+    ens = simulate(sc, runs=3, seed=0)
+    out = target_outcomes(ens)
+    assert list(out.columns[:4]) == ["split_alliance", "split_enmity", "rapprochement", "normalisation"]
+    assert len(out) == 3 and out["all"].dtype == bool
+
+
+def test_evaluation_reports_fit_targets_and_triangle_for_both_windows():
+    ev = evaluate(reference(), history(), runs=6, seed=2)
+    assert set(ev.fit["window"]) == {"train", "test"} and len(ev.fit) == 6
+    assert ev.fit["rmse"].between(0, 2).all() and ev.fit["coverage"].between(0, 1).all()
+    assert list(ev.targets["target"]) == ["split_alliance", "split_enmity", "rapprochement", "normalisation", "all"]
+    assert ev.targets["share"].between(0, 1).all()
+    assert list(ev.triangle["year"]) == list(range(1949, 1992))
+    assert 0 <= ev.agreement <= 1 and ev.run_agreement.shape == (6,)
+    assert "Share of runs" in ev.summary()
