@@ -11,7 +11,13 @@ import pytest
 import realpolitik as rp
 from realpolitik import RealpolitikError
 from realpolitik.relations import Relations
-from realpolitik.structure.triangle import _schmitt, classify_triangle, pattern_of_signs, periodize, strategic_triangle
+from realpolitik.structure.triangle import (
+    classify_triangle,
+    hysteresis_signs,
+    pattern_of_signs,
+    periodize,
+    strategic_triangle,
+)
 
 ABC = ("A", "B", "C")
 
@@ -43,8 +49,8 @@ def test_pivot_and_outcast_are_the_right_actors():
 
 def test_hysteresis_keeps_a_sign_near_the_threshold():
     x = np.array([0.3, 0.08, 0.06, 0.04, -0.08, -0.12, -0.07, 0.0, np.nan, 0.2])
-    assert _schmitt(x, 0.1, 0.05).tolist() == [1, 1, 1, 0, 0, -1, -1, 0, 0, 1]
-    assert _schmitt(x, 0.1, 0.0).tolist() == [1, 0, 0, 0, 0, -1, 0, 0, 0, 1]
+    assert hysteresis_signs(x, 0.1, 0.05).tolist() == [1, 1, 1, 0, 0, -1, -1, 0, 0, 1]
+    assert hysteresis_signs(x, 0.1, 0.0).tolist() == [1, 0, 0, 0, 0, -1, 0, 0, 0, 1]
 
 
 def _relations(values: dict[tuple[str, str], list[float]]) -> Relations:
@@ -112,8 +118,8 @@ def test_vectorised_signs_and_patterns_agree_with_the_scalar_ones():
     rng = np.random.default_rng(3)
     x = rng.uniform(-0.3, 0.3, size=(5, 40))
     x[1, 7] = np.nan
-    rows = np.stack([_schmitt(row, 0.1, 0.05) for row in x])
-    assert np.array_equal(_schmitt(x, 0.1, 0.05), rows)
+    rows = np.stack([hysteresis_signs(row, 0.1, 0.05) for row in x])
+    assert np.array_equal(hysteresis_signs(x, 0.1, 0.05), rows)
     combos = np.array(list(itertools.product([-1, 0, 1], repeat=3)))
     pattern, pivot, outcast = pattern_of_signs(ABC, combos[:, 0], combos[:, 1], combos[:, 2])
     for k, (ab, ac, bc) in enumerate(combos):

@@ -44,6 +44,7 @@ __all__ = [
     "TriangleRoles",
     "classify_triangle",
     "dyad_signs",
+    "hysteresis_signs",
     "pattern_of_signs",
     "periodize",
     "strategic_triangle",
@@ -95,7 +96,7 @@ def _pair(actors: tuple[str, str, str], x: str, y: str) -> str:
     return "abc"[i] + "abc"[j]
 
 
-def _schmitt(values: np.ndarray, dead_band: float, hysteresis: float) -> np.ndarray:
+def hysteresis_signs(values: np.ndarray, dead_band: float, hysteresis: float) -> np.ndarray:
     """Signs with a dead-band and hysteresis along the last axis; NaN (no evidence) gives 0 and resets."""
     values = np.asarray(values, dtype=float)
     keep = dead_band - hysteresis
@@ -153,7 +154,7 @@ def dyad_signs(
         rows = sym[(sym["a"] == lo) & (sym["b"] == hi)].set_index("period")["stance"]
         values = periods["period"].map(rows).to_numpy(dtype=float)
         out[f"stance_{name}"] = values
-        out[f"sign_{name}"] = _schmitt(values, dead_band, hysteresis)
+        out[f"sign_{name}"] = hysteresis_signs(values, dead_band, hysteresis)
     return out
 
 
