@@ -98,7 +98,8 @@ def test_report_writes_html(tmp_path):
     page = (tmp_path / "r" / "index.html").read_text()
     assert "<img" in page and (tmp_path / "r" / "stance.png").stat().st_size > 10_000
     assert "PRC–USSR" in page and "1969" in page
-    for figure in ("triangle.png", "network.png", "triangle-1975.png"):
+    assert "History against the model" in page
+    for figure in ("triangle.png", "network.png", "triangle-1975.png", "model.png"):
         assert (tmp_path / "r" / figure).stat().st_size > 5_000, figure
     assert "Structural balance" in page and "romantic_triangle" in page and "stable_marriage" in page
 

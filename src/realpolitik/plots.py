@@ -15,6 +15,7 @@ __all__ = [
     "DYAD_COLOURS",
     "PATTERN_COLOURS",
     "plot_dyad_stance",
+    "plot_model_against_history",
     "plot_signed_network",
     "plot_triangle_diagram",
     "plot_triangle_strip",
@@ -188,4 +189,35 @@ def plot_signed_network(graph, *, partition: dict[str, int] | None = None, title
         ax.text(*pos[n], n, ha="center", va="center", fontsize=7, color="white", zorder=3)
     ax.set_title(title or "Signed network")
     ax.axis("off")
+    return fig
+
+
+def plot_model_against_history(
+    ensemble,
+    observed: Relations,
+    dyads: Sequence[tuple[str, str]],
+    *,
+    title: str | None = None,
+) -> Figure:
+    """One panel per dyad: the ensemble's 5–95 % band and mean against the observed stance."""
+    sym = observed.symmetric()
+    fig = Figure(figsize=(11, 2.6 * len(dyads)), layout="constrained")
+    axes = fig.subplots(len(dyads), 1, sharex=True, squeeze=False)[:, 0]
+    years = ensemble.years + 0.5
+    for ax, (a, b) in zip(axes, dyads):
+        lo, hi = sorted((a, b))
+        colour = DYAD_COLOURS.get((lo, hi), "#555")
+        paths = ensemble.dyad(a, b)
+        ax.fill_between(years, np.quantile(paths, 0.05, axis=0), np.quantile(paths, 0.95, axis=0),
+                        color=colour, alpha=0.2, lw=0, label="model 5–95 %")
+        ax.plot(years, paths.mean(axis=0), color=colour, lw=1.5, ls="--", label="model mean")
+        seen = sym[(sym["a"] == lo) & (sym["b"] == hi)]
+        seen = seen[seen["period_start"].dt.year.between(ensemble.years.min(), ensemble.years.max())]
+        ax.plot(seen["period_start"].dt.year + 0.5, seen["stance"], color=colour, lw=2.2, label="history")
+        ax.axhline(0, color="#555", lw=0.8)
+        ax.set_ylim(-1.05, 1.05)
+        ax.set_ylabel(f"{lo}–{hi}")
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].legend(loc="lower left", frameon=False, ncol=3, fontsize=8)
+    axes[0].set_title(title or "History against the model")
     return fig
