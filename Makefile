@@ -26,7 +26,11 @@ test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench_relations.py
+	$(BIN)/python benchmarks/bench_frustration.py
+	$(BIN)/python benchmarks/bench_landscape.py
+	$(BIN)/python benchmarks/bench_sim_mesa.py
 
 clean:
 	rm -rf $(VENV) report .pytest_cache
