@@ -134,7 +134,9 @@ def run_chunk(
     ex = exogenous(scenario) if ex is None else ex
     runs, n = len(seeds), len(ex.codes)
     per_year = scenario.steps_per_year
-    noise = np.stack([np.random.default_rng(s).standard_normal((ex.steps, n, n)) for s in seeds], axis=1)
+    noise = np.empty((ex.steps, runs, n, n))  # step-major, so each step reads one contiguous block
+    for k, s in enumerate(seeds):  # each run draws its own stream
+        noise[:, k] = np.random.default_rng(s).standard_normal((ex.steps, n, n))
     R = _initial(ex, scenario, runs, params)
     years = ex.steps // per_year
     out = np.zeros((runs, years, n, n), dtype=np.float32)
