@@ -83,7 +83,7 @@ def plot_dyad_stance(
                         textcoords="offset points", color="#333")
     ax.set_ylabel("stance (−1 hostile … +1 friendly)")
     ax.set_title(title or "Stance of the dyads (band: the two directions)")
-    ax.legend(loc="lower left", frameon=False)
+    ax.legend(loc="lower right", frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return fig
 
