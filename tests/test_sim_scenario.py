@@ -71,3 +71,37 @@ def test_counterfactual_helpers():
     assert sc.with_parameters(speed=0.5).parameters["speed"] == 0.5
     with pytest.raises(DataError):
         sc.with_parameters(speed=2.0)
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_VALUES = st.one_of(
+    st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
+    st.text(max_size=12).map(lambda t: '"' + t.replace("\\\\", "").replace('"', "") + '"'),
+    st.just('"1962-13"'), st.just('"USSR"'), st.just("[]"),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(line=st.integers(0, 400), value=_VALUES)
+def test_fuzz_a_value_anywhere_gives_a_scenario_or_a_data_error(tmp_path, text, line, value):
+    lines = text.splitlines()
+    assignments = [i for i, row in enumerate(lines) if " = " in row and not row.lstrip().startswith("#")]
+    k = assignments[line % len(assignments)]
+    key = lines[k].split(" = ", 1)[0]
+    lines[k] = f"{key} = {str(value).lower() if isinstance(value, bool) else value}"
+    path = _write(tmp_path, "\n".join(lines))
+    try:
+        load_scenario(path)
+    except DataError as err:
+        assert str(path) in str(err)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=300))
+def test_fuzz_bytes_give_a_data_error(tmp_path, payload):
+    path = tmp_path / "fuzz.toml"
+    path.write_bytes(payload)
+    with pytest.raises(DataError):
+        load_scenario(path)

@@ -166,6 +166,12 @@ def _table(doc: Mapping[str, Any], key: str, source: str) -> Mapping[str, Any]:
     return value
 
 
+def _list(value: Any, key: str, source: str) -> list:
+    if not isinstance(value, list):
+        raise _err(source, key, "must be a list", value)
+    return value
+
+
 def _number(value: Any, key: str, source: str, lo: float, hi: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _err(source, key, "must be a number", value)
@@ -208,7 +214,7 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
     if end < start:
         raise _err(source, "scenario.end", f"ends before it starts ({start})", end)
     step = meta.get("step", "quarter")
-    if step not in _STEPS:
+    if not isinstance(step, str) or step not in _STEPS:
         raise _err(source, "scenario.step", f"must be one of {', '.join(_STEPS)}", step)
 
     actors = []
@@ -242,14 +248,16 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
         raise _err(source, "actors", "a scenario needs at least three actors", len(actors))
 
     def actor(value: Any, key: str) -> str:
-        if value not in codes:
+        if not isinstance(value, str) or value not in codes:
             raise _err(source, key, f"unknown actor; the scenario's actors are {', '.join(sorted(codes))}", value)
         return value
 
     prox = doc.get("proximity", {})
+    if not isinstance(prox, Mapping):
+        raise _err(source, "proximity", "must be a table", prox)
     default = _number(prox.get("default", 0.2), "proximity.default", source, 0.0, 1.0)
     proximity: dict[frozenset[str], float] = {}
-    for i, pair in enumerate(prox.get("pairs", [])):
+    for i, pair in enumerate(_list(prox.get("pairs", []), "proximity.pairs", source)):
         key = f"proximity.pairs[{i}]"
         if not isinstance(pair, list) or len(pair) != 3:
             raise _err(source, key, "must be [actor, actor, value]", pair)
@@ -259,7 +267,7 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
         proximity[frozenset((a, b))] = _number(pair[2], key, source, 0.0, 1.0)
 
     protected = []
-    for i, pair in enumerate(meta.get("protected", [])):
+    for i, pair in enumerate(_list(meta.get("protected", []), "scenario.protected", source)):
         key = f"scenario.protected[{i}]"
         if not isinstance(pair, list) or len(pair) != 2:
             raise _err(source, key, "must be [actor, actor]", pair)
@@ -274,7 +282,7 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
 
     shocks = []
     seen: set[str] = set()
-    for i, spec in enumerate(doc.get("shocks", [])):
+    for i, spec in enumerate(_list(doc.get("shocks", []), "shocks", source)):
         key = f"shocks[{i}]"
         if not isinstance(spec, Mapping):
             raise _err(source, key, "must be a table", spec)
@@ -288,7 +296,7 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
             raise _err(source, f"{key}.id", "duplicate shock id", sid)
         seen.add(sid)
         kind = spec.get("kind")
-        if kind not in SHOCK_KINDS:
+        if not isinstance(kind, str) or kind not in SHOCK_KINDS:
             raise _err(source, f"{key}.kind", f"must be one of {', '.join(SHOCK_KINDS)}", kind)
         for needed in SHOCK_KINDS[kind]:
             if needed not in spec:
