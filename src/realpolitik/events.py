@@ -231,11 +231,9 @@ def _actor(record: dict[str, object], name: str, when: str, registry: ActorRegis
         raise _RowError(name, value, "an actor is required")
     try:
         code = value.upper()
-        if code in registry:  # a canonical code means itself, whatever its aliases
-            if not registry.is_valid(code, when):
-                raise _RowError(name, value, f"{code} did not exist on {when}")
-            return code
-        return registry.resolve(value, date=when)
+        if code in registry and registry.is_valid(code, when):
+            return code  # a canonical code of a state that existed then means itself
+        return registry.resolve(value, date=when)  # otherwise an alias: RUS in 1982 is the USSR
     except RealpolitikError as exc:
         raise _RowError(name, value, str(exc)) from None
 

@@ -122,7 +122,7 @@ def _csv_records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
     if not raw.strip():
         raise DataError("file is empty: expected a header row", file=source, line=1)
     text = raw.decode("utf-8", errors="surrogateescape")
-    lines = text.splitlines()
+    lines = [x.removesuffix("\r") for x in text.split("\n")]  # physical lines, as csv counts them
     records = csv_records(text)
     header = next(records)
     if header.fields is None:
