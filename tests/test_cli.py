@@ -198,3 +198,12 @@ def test_compare_gives_pattern_probabilities():
     assert list(frame.columns) == ["period", "pattern", "base", "alternative", "difference"]
     totals = frame.groupby("period")[["base", "alternative"]].sum()
     assert ((totals - 1).abs() < 1e-9).all().all()
+
+
+def test_load_a_gdelt_export_leniently(tmp_path, shared_data):
+    sample = shared_data / "gdelt" / "gdelt1_events_sample_reed9999.tsv"
+    out = run("load", str(sample), "--db", str(tmp_path / "g.duckdb"), "--source", "gdelt", "--lenient",
+              "--rejects", str(tmp_path / "rej.csv"))
+    assert out.returncode == 0, out.stderr
+    assert "read 710 = loaded" in out.stdout
+    assert len(pd.read_csv(tmp_path / "rej.csv")) == 710 - int(out.stdout.split("loaded ")[1].split()[0])

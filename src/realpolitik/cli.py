@@ -471,10 +471,11 @@ def load(
     db: Annotated[Path, typer.Option("--db", help="DuckDB file of the event store (created if missing).")],
     lenient: Annotated[bool, typer.Option("--lenient", help="Keep good rows; list refused ones aside.")] = False,
     rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Side file for refused rows.")] = None,
+    source: Annotated[str, typer.Option("--source", help="File format: events, or gdelt (GDELT 1.0).")] = "events",
 ) -> None:
     """Validate an event file and load it into an event store, all or nothing."""
     with EventStore(db) as store:
-        result = store.load(file, lenient=lenient)
+        result = store.load(file, lenient=lenient, format=source)
         total = store.count()
     _out.print(result.summary() + f"; the store now holds {total} events")
     if result.rejected:

@@ -15,6 +15,7 @@ from ._errors import DataError, RealpolitikError
 from .actors import ActorRegistry
 from .events import EVENT_COLUMNS, LoadResult
 from .io.eventfile import read_events, read_frame
+from .io.gdelt import read_gdelt
 from .relations import FREQUENCIES, Relations, estimate_stance
 
 __all__ = ["EventStore"]
@@ -125,14 +126,20 @@ class EventStore:
         *,
         lenient: bool = False,
         bibliography: Iterable[str] | None = None,
+        format: str = "events",
     ) -> LoadResult:
-        """Validate and insert events from a CSV/Parquet file or a DataFrame of raw events.
+        """Validate and insert events from a file or a DataFrame of raw events.
 
-        Strict by default (a bad row refuses the whole source); with ``lenient=True`` the
-        valid rows go in and the result lists every refused row.
+        ``format`` is ``"events"`` (realpolitik's CSV/Parquet) or ``"gdelt"`` (a GDELT 1.0
+        export). Strict by default (a bad row refuses the whole source); with
+        ``lenient=True`` the valid rows go in and the result lists every refused row.
         """
+        if format not in ("events", "gdelt"):
+            raise RealpolitikError(f"unknown event format '{format}': use 'events' or 'gdelt'")
         if isinstance(source, pd.DataFrame):
             result = read_frame(source, lenient=lenient, registry=self._registry, bibliography=bibliography)
+        elif format == "gdelt":
+            result = read_gdelt(source, lenient=lenient, registry=self._registry)
         else:
             result = read_events(source, lenient=lenient, registry=self._registry, bibliography=bibliography)
         if lenient:
