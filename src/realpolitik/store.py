@@ -16,6 +16,7 @@ from .actors import ActorRegistry
 from .events import EVENT_COLUMNS, LoadResult
 from .io.eventfile import read_events, read_frame
 from .io.gdelt import read_gdelt
+from .io.icews import read_icews
 from .relations import FREQUENCIES, Relations, estimate_stance
 
 __all__ = ["EventStore"]
@@ -130,16 +131,19 @@ class EventStore:
     ) -> LoadResult:
         """Validate and insert events from a file or a DataFrame of raw events.
 
-        ``format`` is ``"events"`` (realpolitik's CSV/Parquet) or ``"gdelt"`` (a GDELT 1.0
-        export). Strict by default (a bad row refuses the whole source); with
-        ``lenient=True`` the valid rows go in and the result lists every refused row.
+        ``format`` is ``"events"`` (realpolitik's CSV/Parquet), ``"gdelt"`` (a GDELT 1.0
+        export) or ``"icews"`` (an ICEWS Dataverse ``.tab`` file). Strict by default (a bad
+        row refuses the whole source); with ``lenient=True`` the valid rows go in and the
+        result lists every refused row.
         """
-        if format not in ("events", "gdelt"):
-            raise RealpolitikError(f"unknown event format '{format}': use 'events' or 'gdelt'")
+        if format not in ("events", "gdelt", "icews"):
+            raise RealpolitikError(f"unknown event format '{format}': use 'events', 'gdelt' or 'icews'")
         if isinstance(source, pd.DataFrame):
             result = read_frame(source, lenient=lenient, registry=self._registry, bibliography=bibliography)
         elif format == "gdelt":
             result = read_gdelt(source, lenient=lenient, registry=self._registry)
+        elif format == "icews":
+            result = read_icews(source, lenient=lenient, registry=self._registry)
         else:
             result = read_events(source, lenient=lenient, registry=self._registry, bibliography=bibliography)
         if lenient:

@@ -21,7 +21,7 @@ from ..events import (
 )
 from ._csv import csv_records
 
-__all__ = ["read_events", "read_frame", "records_from_frame", "write_rejections"]
+__all__ = ["read_events", "read_frame", "records_from_frame", "validate_source", "write_rejections"]
 
 
 def read_events(
@@ -43,7 +43,20 @@ def read_events(
     if path.suffix.lower() in {".parquet", ".pq"}:
         frame = _read_parquet(path)
         return read_frame(frame, lenient=lenient, registry=registry, bibliography=bibliography, source=str(path))
-    result = validate_records(_csv_records(path), source=str(path), registry=registry, bibliography=bibliography)
+    return validate_source(_csv_records(path), str(path), lenient=lenient, registry=registry,
+                           bibliography=bibliography)
+
+
+def validate_source(
+    records: Iterable[tuple[int, dict[str, object]]],
+    source: str,
+    *,
+    lenient: bool,
+    registry: ActorRegistry | None = None,
+    bibliography: Iterable[str] | None = None,
+) -> LoadResult:
+    """Validate one source's records: strict raises the first problem, lenient lists them all."""
+    result = validate_records(records, source=source, registry=registry, bibliography=bibliography)
     if not lenient:
         result.raise_first()
     return result

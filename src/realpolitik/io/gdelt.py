@@ -21,7 +21,8 @@ from pathlib import Path
 
 from .._errors import DataError
 from ..actors import ActorRegistry
-from ..events import COLUMN_COUNT_KEY, LoadResult, validate_records
+from ..events import COLUMN_COUNT_KEY, LoadResult
+from .eventfile import validate_source
 
 __all__ = ["GDELT1_COLUMNS", "read_gdelt"]
 
@@ -79,9 +80,6 @@ def read_gdelt(path: str | Path, *, lenient: bool = False, registry: ActorRegist
     path = Path(path)
     if not path.is_file():
         raise DataError("no such file", file=str(path))
-    result = validate_records(_records(path), source=str(path), registry=registry)
-    if not lenient:
-        result.raise_first()
-    return result
+    return validate_source(_records(path), str(path), lenient=lenient, registry=registry)
 
 
