@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -168,7 +168,9 @@ def write_report(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     events = datasets.cold_war_triangle() if events is None else events
-    rel = relations(events, freq="year", actors=list(CORE), end=end)
+    everyone = relations(events, freq="year", end=end)
+    core_rows = everyone.frame["src"].isin(CORE) & everyone.frame["tgt"].isin(CORE)
+    rel = replace(everyone, frame=everyone.frame[core_rows].reset_index(drop=True))
     table = core_dyad_table(rel, start=start, end=end)
 
     keys = _key_events(events)
@@ -196,7 +198,6 @@ def write_report(
         diagrams.append(name)
     runs = periodize(triangle)
 
-    everyone = relations(events, freq="year", end=end)
     balance = balance_series(everyone, start=start, end=end)
     network = SignedGraph.from_relations(everyone, str(NETWORK_YEAR), threshold=0.1)
     best = frustration_index(network)

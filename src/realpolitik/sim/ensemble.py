@@ -94,21 +94,6 @@ class Ensemble:
             }
         )
 
-    def run_relations(self, run: int) -> Relations:
-        """One run's stances as Relations."""
-        n = len(self.codes)
-        codes = np.array(self.codes, dtype=object)
-        src, tgt = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
-        off = src != tgt
-        frames = [
-            pd.DataFrame({"period": str(int(year)), "src": codes[src[off]], "tgt": codes[tgt[off]],
-                          "stance": self.stances[run, y][off]})
-            for y, year in enumerate(self.years)
-        ]
-        frame = pd.concat(frames, ignore_index=True)
-        frame["period_start"] = pd.to_datetime(frame["period"] + "-01-01").astype("datetime64[s]")
-        return Relations(frame[["period", "period_start", "src", "tgt", "stance"]])
-
 
 def _initial(ex: Exogenous, scenario: Scenario, runs: int, params: dict[str, float]) -> np.ndarray:
     n = len(ex.codes)
