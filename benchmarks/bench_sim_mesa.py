@@ -75,12 +75,6 @@ class State(mesa.Agent):
         positions = ex.ideology[t]
         not_pair = np.maximum(c.sum() - c[i] - c, 1e-12)  # Σ c_k over k ≠ i, j
 
-        # ideology: affinity of my position with each state's
-        economy, militancy = positions[:, 0], positions[:, 1]
-        de = np.abs(economy[i] - economy)
-        dm = np.abs(militancy[i] - militancy)
-        ideology = (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * dm) - de * militancy[i]
-
         # threat to me from each state, then the two-front pull
         against_me = deployment[:, i]  # forces j has posted against me
         reach = np.minimum(1.0, ex.proximity[i] + against_me)
@@ -89,6 +83,17 @@ class State(mesa.Agent):
         deterred = 1.0 - np.minimum(nuclear[i], nuclear)
         theta = intent * (c * reach * offence * deterred)
         threat = -theta + c * (theta.sum() - theta)
+
+        # ideology: affinity of my position with each state's, discounted by the threat I face
+        economy, militancy = positions[:, 0], positions[:, 1]
+        de = np.abs(economy[i] - economy)
+        dm = np.abs(militancy[i] - militancy)
+        ideology = (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * dm) - de * militancy[i]
+        ideology *= 1.0 - min(1.0, theta.sum())
+
+        # coexistence: the shared interest of nuclear powers that do not preach revolution
+        coexistence = np.minimum(nuclear[i], nuclear) * (1.0 - np.maximum(militancy[i], militancy))
+        coexistence[i] = 0.0
 
         # balance: Σ_k c_k R_ik R_kj over the other agents' rows
         acc = np.zeros(n)
@@ -106,7 +111,8 @@ class State(mesa.Agent):
         patronage = aid[i] + aid[:, i] - p["patronage_cost"] * (dependence + entrapment)
 
         threat[i] = balance[i] = patronage[i] = 0.0
-        pull = p["ideology"] * ideology + p["threat"] * threat + p["balance"] * balance + p["patronage"] * patronage
+        pull = (p["ideology"] * ideology + p["coexistence"] * coexistence + p["threat"] * threat
+                + p["balance"] * balance + p["patronage"] * patronage)
         rho = p["reciprocity"]
         target = (1.0 - rho) * np.tanh(pull) + rho * toward_me
 

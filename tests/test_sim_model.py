@@ -53,7 +53,7 @@ def stances(n, values):
     return R
 
 
-PARAMS = {"ideology": 1.0, "threat": 1.0, "balance": 1.0, "patronage": 1.0, "patronage_cost": 1.0,
+PARAMS = {"ideology": 1.0, "coexistence": 1.0, "threat": 1.0, "balance": 1.0, "patronage": 1.0, "patronage_cost": 1.0,
           "reciprocity": 0.3, "speed": 0.2, "noise": 0.0}
 
 
@@ -73,6 +73,37 @@ def test_ideology_across_systems_is_never_positive_and_scales_with_own_militancy
     assert aff[0, 1] == pytest.approx(-0.3) and aff[1, 0] == pytest.approx(-0.9)  # directed
     assert aff[2, 0] == pytest.approx(0.0)  # a coexistence-minded state is neutral, not friendly
     assert (aff[[0, 0, 1, 2], [1, 2, 0, 0]] <= 0).all()
+
+
+def test_a_threatened_state_discounts_ideology_in_proportion_to_the_threat():
+    # A and C share a line; B, capable and next door, is hostile to A: A's affinity for C shrinks
+    positions = [[0.0, 0.8], [1.0, 0.2], [0.0, 0.8]]
+    near = np.full((3, 3), 1.0)
+    safe = driver_terms(stances(3, {}), world(3, ideology=positions, proximity=near), 0, 1.0)["ideology"][0]
+    assert safe[A, C] == pytest.approx(1.0)
+    R = stances(3, {(B, A): -0.5})
+    ex = world(3, ideology=positions, proximity=near)
+    threatened = driver_terms(R, ex, 0, 1.0)["ideology"][0]
+    security = min(1.0, threat(ex, R)[A].sum())
+    assert 0 < security < 1
+    assert threatened[A, C] == pytest.approx(1.0 - security)  # realpolitik before ideology (Walt 1987)
+    assert threatened[C, A] == pytest.approx(1.0)  # C faces no threat and keeps its affinity
+    posted = [[0, 0, 0], [1, 0, 0], [0, 0, 0]]  # B's nuclear-armed forces at unarmed A's border
+    overwhelmed = driver_terms(stances(3, {(B, A): -1.0}), world(3, ideology=positions, proximity=near,
+                                                              nuclear=[0, 1, 0], deployment=posted), 0, 1.0)
+    assert overwhelmed["ideology"][0, A, C] == pytest.approx(0.0)
+
+
+def test_coexistence_binds_nuclear_powers_in_proportion_to_their_moderation():
+    positions = [[1.0, 0.3], [0.0, 0.35], [0.0, 1.0]]
+    terms = driver_terms(stances(3, {}), world(3, ideology=positions, nuclear=[1, 1, 1]), 0, 1.0)
+    co = terms["coexistence"][0]
+    assert co[A, B] == pytest.approx(0.65) and co[B, A] == pytest.approx(0.65)  # limited by the more militant
+    assert co[A, C] == pytest.approx(0.0)  # a revolutionary power makes no bargain
+    assert np.diag(co).tolist() == [0.0, 0.0, 0.0]
+    small = driver_terms(stances(3, {}), world(3, ideology=positions, nuclear=[1, 0.3, 0]), 0, 1.0)["coexistence"][0]
+    assert small[A, B] == pytest.approx(0.3 * 0.65)  # scaled by the weaker deterrent
+    assert small[A, C] == 0.0  # no shared nuclear risk with an unarmed state
 
 
 # --- threat ---------------------------------------------------------------------------------

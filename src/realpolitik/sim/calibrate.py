@@ -86,6 +86,7 @@ TRIANGLE = ("USA", "USSR", "PRC")
 #: The parameters ``calibrate`` fits and their search bounds.
 DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "ideology": (0.0, 4.0),
+    "coexistence": (0.0, 4.0),
     "threat": (0.0, 6.0),
     "balance": (0.0, 4.0),
     "patronage": (0.0, 4.0),

@@ -5,7 +5,7 @@ once (arrays shaped runs × n × n). Each step (a quarter by default) every stat
 stance toward each other state part of the way toward a target, with seeded noise:
 
     R ← clip(R + speed · (T − R) + noise · ε, −1, 1),   ε ~ N(0, 1) per run, step and dyad,
-    T = (1 − ρ) · tanh(w_ideology·I + w_threat·Θ + w_balance·B + w_patronage·P) + ρ · Rᵀ,
+    T = (1 − ρ) · tanh(w_ideology·I + w_coexistence·C + w_threat·Θ + w_balance·B + w_patronage·P) + ρ · Rᵀ,
 
 with ρ the ``reciprocity`` parameter, a share in [0, 1). Every driver is scaled to about
 [−1, 1] so that the weights can be compared. The drivers, for i's stance toward j (c is
@@ -25,6 +25,23 @@ capability relative to the strongest state, h_ij = max(0, −R_ij) is i's hostil
   renegade). Across systems affinity is never positive and hostility grows with i's own
   militancy toward the other camp: the doctrine of peaceful coexistence decoupled the
   difference of systems from the expectation of war.
+
+  A state indulges its ideology only as far as it is secure: the affinity is multiplied by
+  1 − s_i, with s_i = min(1, Σ_j θ_ij) the whole threat i faces (below). Walt (1987) found
+  ideological solidarity strongest among secure states and the first thing sacrificed
+  when a threat is grave; the article's "realpolitik beating ideology" is this rule. It
+  adds no parameter: the threat is the same θ the threat driver uses.
+* **coexistence** — the shared interest of two nuclear powers in not fighting
+  (Schelling & Halperin 1961: arms control as cooperation between adversaries):
+
+      C_ij = min(nuclear_i, nuclear_j) · (1 − max(m_i, m_j)).
+
+  Mutual vulnerability makes restraint a common interest in proportion to the weaker
+  deterrent, and the interest is acted on in proportion to the less coexistence-minded
+  side's doctrine: Stalin's militancy left little of it, Khrushchev's peaceful
+  coexistence (which rested on the destructiveness of nuclear war), the test-ban treaty
+  and Gorbachev's new thinking more. Deterrence removes the threat between nuclear
+  powers; this driver is what, beyond its absence, can make them cooperate.
 * **threat** (Walt 1987: aggregate power, proximity, offensive power, aggressive
   intentions). The threat to i from j is
 
@@ -77,6 +94,7 @@ Theory. *Psychological Review* 63(5), 277-293.
 Coser, L. A. (1956). *The Functions of Social Conflict*. Free Press.
 Crawford, T. W. (2011). Preventing Enemy Coalitions: How Wedge Strategies Shape Power
 Politics. *International Security* 35(4), 155-189.
+Schelling, T. C., & Halperin, M. H. (1961). *Strategy and Arms Control*. Twentieth Century Fund.
 Dittmer, L. (1981). The Strategic Triangle. *World Politics* 33(4), 485-515.
 Gaddis, J. L. (1986). The Long Peace. *International Security* 10(4), 99-142.
 Gerson, M. S. (2010). *The Sino-Soviet Border Conflict: Deterrence, Escalation, and the
@@ -105,6 +123,7 @@ __all__ = [
     "SCHISM",
     "TARGET_DRIVERS",
     "Exogenous",
+    "coexistence_interest",
     "driver_terms",
     "exogenous",
     "ideology_affinity",
@@ -116,7 +135,7 @@ __all__ = [
 #: Within one economic system, the militancy gap at which affinity reaches −1 is 1 / (2·SCHISM) = ½.
 SCHISM = 2.0
 #: The drivers summed inside the tanh of the target; reciprocity is mixed in outside it.
-TARGET_DRIVERS = ("ideology", "threat", "balance", "patronage")
+TARGET_DRIVERS = ("ideology", "threat", "balance", "patronage", "coexistence")
 
 
 @dataclass(frozen=True)
@@ -210,6 +229,13 @@ def ideology_affinity(positions: np.ndarray) -> np.ndarray:
     return (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * dm) - de * militancy[:, None]
 
 
+def coexistence_interest(nuclear: np.ndarray, militancy: np.ndarray) -> np.ndarray:
+    """C[i, j] = min(nuclear_i, nuclear_j) · (1 − max(m_i, m_j)): the shared interest of two nuclear powers."""
+    pair = np.minimum(nuclear[:, None], nuclear[None, :]) * (1.0 - np.maximum(militancy[:, None], militancy[None, :]))
+    np.fill_diagonal(pair, 0.0)
+    return pair
+
+
 def threat_to(R: np.ndarray, ex: Exogenous, t: int) -> np.ndarray:
     """θ[r, i, j]: the threat to i from j (Walt 1987), in [0, 1]."""
     c = ex.capability[t]
@@ -227,12 +253,13 @@ def driver_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float) ->
     """Each driver's pull on every directed stance at step t (arrays shaped like R)."""
     c = ex.capability[t]
     n = len(c)
-    ideology = np.broadcast_to(ideology_affinity(ex.ideology[t]), R.shape)
-
     Rt = np.swapaxes(R, 1, 2)  # Rt[r, i, j] = R[r, j, i]
     theta = threat_to(R, ex, t)
     total = theta.sum(axis=2, keepdims=True)  # all the threats i faces
     threat = -theta + c[None, None, :] * (total - theta)
+    security = np.minimum(1.0, total)  # how much i's survival is at stake
+    ideology = (1.0 - security) * ideology_affinity(ex.ideology[t])[None]
+    coexistence = np.broadcast_to(coexistence_interest(ex.nuclear[t], ex.ideology[t][:, 1]), R.shape)
 
     others = c.sum() - c[:, None] - c[None, :]  # Σ c_k over k ≠ i, j
     others = np.maximum(others, 1e-12)
@@ -251,7 +278,8 @@ def driver_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float) ->
     idx = np.arange(n)
     for term in (threat, balance, patronage):
         term[:, idx, idx] = 0.0
-    return {"ideology": ideology, "threat": threat, "balance": balance, "patronage": patronage, "reciprocity": Rt}
+    return {"ideology": ideology, "coexistence": coexistence, "threat": threat, "balance": balance,
+            "patronage": patronage, "reciprocity": Rt}
 
 
 def target(R: np.ndarray, ex: Exogenous, t: int, params: dict[str, float]) -> np.ndarray:

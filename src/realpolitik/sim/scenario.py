@@ -29,10 +29,11 @@ __all__ = [
 ]
 
 #: The drivers of the target stance, each with a weight in ``[parameters]``.
-DRIVERS = ("ideology", "threat", "balance", "patronage", "reciprocity")
+DRIVERS = ("ideology", "coexistence", "threat", "balance", "patronage", "reciprocity")
 #: Every model parameter and its allowed range.
 PARAMETERS: dict[str, tuple[float, float]] = {
     "ideology": (-10.0, 10.0),
+    "coexistence": (-10.0, 10.0),
     "threat": (-10.0, 10.0),
     "balance": (-10.0, 10.0),
     "patronage": (-10.0, 10.0),
