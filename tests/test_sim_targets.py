@@ -1,0 +1,56 @@
+"""The reference scenario against history: the Done-when targets of the dynamics issue.
+
+Targets the shipped model meets are asserted at the issue's threshold (70 % of runs). Those it
+does not meet yet are strict xfails: they document the gap (docs/model.md, Diagnosis) and turn
+into failures, to be promoted, the day a model meets them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import realpolitik as rp
+from realpolitik.sim.calibrate import evaluate
+from realpolitik.sim.scenario import load_scenario
+
+THRESHOLD = 0.70
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    scenario = load_scenario()
+    observed = rp.relations(rp.datasets.cold_war_triangle(), actors=list(scenario.codes))
+    return evaluate(scenario, observed, runs=300, seed=1)
+
+
+def share(evaluation, target: str) -> float:
+    return float(evaluation.targets.set_index("target").loc[target, "share"])
+
+
+def test_the_alliance_holds_1950_1956(evaluation):
+    assert share(evaluation, "split_alliance") >= THRESHOLD
+
+
+def test_relations_are_normalised_by_1991(evaluation):
+    assert share(evaluation, "normalisation") >= THRESHOLD
+
+
+def test_the_split_and_detente_are_out_of_sample_signal_not_noise(evaluation):
+    fit = evaluation.fit.set_index(["dyad", "window"])
+    assert fit.loc[("USSR–PRC", "test"), "corr"] > 0.5
+    assert fit.loc[("USA–USSR", "test"), "corr"] > 0.3
+
+
+@pytest.mark.xfail(strict=True, reason="not met: the split holds through 1979 in about 62 % of runs (docs/model.md)")
+def test_the_split_lasts_1962_1979(evaluation):
+    assert share(evaluation, "split_enmity") >= THRESHOLD
+
+
+@pytest.mark.xfail(strict=True, reason="not met: the model's US-PRC rapprochement comes with Deng, about 1980")
+def test_the_rapprochement_comes_by_1975(evaluation):
+    assert share(evaluation, "rapprochement") >= THRESHOLD
+
+
+@pytest.mark.xfail(strict=True, reason="not met: the triangle agrees with history in about 44 % of years")
+def test_the_triangle_periodization_agrees_with_history(evaluation):
+    assert evaluation.agreement >= 0.75
