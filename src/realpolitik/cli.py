@@ -500,6 +500,26 @@ def report(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    data: DataOption = None,
+    scenario_file: Annotated[
+        Optional[Path], typer.Option("--scenario", help="Scenario TOML to simulate (default: the shipped one).")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Simulations running at once.", min=1, max=64)] = 2,
+) -> None:
+    """Serve the web page and its JSON API (history, triangle, balance, simulations)."""
+    import uvicorn
+
+    from .web import create_app
+
+    application = create_app(data, scenario=scenario_file, workers=workers)
+    _out.print(f"realpolitik: http://{host}:{port}/ (JSON API schema at /openapi.json); Ctrl-C stops")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
 def cite() -> None:
     """Print BibTeX for every work the shipped data cites."""
     from .citations import cite as cite_works

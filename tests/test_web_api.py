@@ -1,0 +1,537 @@
+"""The web page's JSON API against the real app: real content, bounded inputs, background simulations."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+with warnings.catch_warnings():  # starlette's test client announces a future move to httpx2
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+import realpolitik as rp
+from realpolitik.sim.ensemble import simulate
+from realpolitik.sim.scenario import PARAMETERS, load_scenario
+from realpolitik.store import EventStore
+from realpolitik.structure import SignedGraph, frustration_index, triad_census
+from realpolitik.structure.triangle import periodize, strategic_triangle
+from realpolitik.web import create_app
+from realpolitik.web.app import STATIC, plotly_js_path
+from realpolitik.web.jobs import JobManager, TooBusy
+from realpolitik.web.simulation import chunk_size
+
+CORE = ("USA", "USSR", "PRC")
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(create_app()) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def history():
+    events = rp.datasets.cold_war_triangle()
+    rel = rp.relations(events, freq="year", end=1991)
+    return events, rel
+
+
+def field_errors(response) -> list[tuple[list, str]]:
+    assert response.status_code == 422, response.text
+    return [(e["loc"], e["msg"]) for e in response.json()["detail"]]
+
+
+def wait_for(client, job_id: str, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/simulations/{job_id}").json()
+        if job["status"] not in ("queued", "running"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish in {timeout} s")
+
+
+# -- the page and its files ----------------------------------------------------------------
+
+
+def test_page_is_served_with_the_sections_and_ids_the_browser_tests_use(client):
+    r = client.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    for anchor in ("timeline", "stances", "triangle", "simulation", "balance", "year-slider", "triangle-caption",
+                   "run-sim", "sim-progress", "period-history", "period-model", "balance-year", "balance-census"):
+        assert f'id="{anchor}"' in r.text
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+
+
+def test_page_refers_to_nothing_outside_the_server():
+    for name in ("index.html", "app.js", "style.css"):
+        text = (STATIC / name).read_text(encoding="utf-8")
+        assert not re.search(r"https?://|//cdn|@import|url\(\s*['\"]?(?!data:)", text), name
+    html = (STATIC / "index.html").read_text(encoding="utf-8")
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert all(s.startswith(("/", "#", "data:")) for s in sources), sources
+
+
+def test_plotly_js_is_served_from_the_plotly_package(client):
+    r = client.get("/static/plotly.min.js")
+    assert r.status_code == 200 and "javascript" in r.headers["content-type"]
+    assert r.content == plotly_js_path().read_bytes()
+    assert b"plotly.js" in r.content[:200]
+    for name in ("app.js", "style.css"):
+        assert client.get(f"/static/{name}").status_code == 200
+
+
+def test_openapi_schema_lists_every_endpoint(client):
+    schema = client.get("/openapi.json").json()
+    paths = schema["paths"]
+    for path, method in [("/api/info", "get"), ("/api/actors", "get"), ("/api/events", "get"),
+                         ("/api/stances", "get"), ("/api/triangle", "get"), ("/api/triangle/{year}", "get"),
+                         ("/api/balance/{year}", "get"), ("/api/scenario", "get"), ("/api/simulations", "post"),
+                         ("/api/simulations", "get"), ("/api/simulations/{job_id}", "get"),
+                         ("/api/simulations/{job_id}", "delete")]:
+        assert method in paths[path], (path, method)
+    body = schema["components"]["schemas"]["SimulationRequest"]["properties"]
+    assert body["runs"]["maximum"] == 2000 and body["runs"]["minimum"] == 1
+    values = schema["components"]["schemas"]["ParameterValues"]["properties"]
+    assert set(values) == set(PARAMETERS)
+    assert "429" in paths["/api/simulations"]["post"]["responses"]
+    assert "404" in paths["/api/simulations/{job_id}"]["get"]["responses"]
+
+
+def test_unknown_api_path_is_a_json_404(client):
+    r = client.get("/api/nothing-here")
+    assert r.status_code == 404 and "openapi.json" in r.json()["detail"]
+
+
+# -- history -------------------------------------------------------------------------------
+
+
+def test_info_and_actors(client):
+    info = client.get("/api/info").json()
+    assert info["first_year"] == 1945 and info["last_year"] == 1991
+    assert info["triangle_start"] == 1949 and info["triangle_end"] == 1991 and info["scenario"] == "cold_war"
+    body = client.get("/api/actors").json()
+    assert body["core"] == list(CORE)
+    by_code = {a["code"]: a for a in body["actors"]}
+    assert by_code["USSR"]["name"] == "Soviet Union" and by_code["USSR"]["core"]
+    assert by_code["IND"]["events"] > 0 and not by_code["IND"]["core"]
+    assert sum(a["events"] for a in body["actors"]) == 2 * info["events"]
+
+
+def test_events_filter_by_actors_years_and_quad_as_the_store_does(client):
+    r = client.get("/api/events", params={"actors": "USSR,PRC", "start": 1969, "end": 1969, "quad": 4})
+    body = r.json()
+    assert body["total"] == len(body["events"]) > 0
+    for e in body["events"]:
+        assert {e["src"], e["tgt"]} == {"USSR", "PRC"} and e["quad"] == 4
+        assert e["date_start"][:4] <= "1969" <= e["date_end"][:4]
+    assert "cwt-1969-002" in {e["event_id"] for e in body["events"]}  # Zhenbao Island
+    with EventStore() as store:
+        store.insert(rp.datasets.cold_war_triangle())
+        expected = store.events(actors=["USSR", "PRC"], start=1969, end=1969, quad=[4])
+    assert [e["event_id"] for e in body["events"]] == list(expected["event_id"])
+
+
+def test_events_repeated_parameters_and_involving(client):
+    among = client.get("/api/events?actors=PRC&actors=usa").json()
+    assert among["total"] > 0 and all({e["src"], e["tgt"]} == {"PRC", "USA"} for e in among["events"])
+    involving = client.get("/api/events", params={"actors": "IND", "match": "involving", "limit": 1000}).json()
+    assert involving["total"] > 0 and all("IND" in (e["src"], e["tgt"]) for e in involving["events"])
+    alone = client.get("/api/events", params={"actors": "IND"}).json()
+    assert alone["total"] == 0  # 'among' one actor: no event has both ends there
+    quads = client.get("/api/events?quad=1&quad=2&limit=1000").json()
+    assert quads["total"] > 0 and {e["quad"] for e in quads["events"]} == {1, 2}
+
+
+def test_events_carry_their_citations(client):
+    body = client.get("/api/events", params={"limit": 1000}).json()
+    assert body["total"] == len(rp.datasets.cold_war_triangle())
+    for e in body["events"]:
+        assert e["citation"] and e["references"]
+        assert all(ref["text"] and ref["short"] for ref in e["references"])
+    cited = [e for e in body["events"] if e["citation"].startswith("luthi2008")]
+    assert cited and cited[0]["references"][0]["text"].startswith("Lüthi (2008). The Sino-Soviet Split")
+    assert all(r["locator"] in e["citation"] for e in body["events"] for r in e["references"] if r["locator"])
+
+
+def test_events_pages(client):
+    everything = client.get("/api/events", params={"limit": 1000}).json()["events"]
+    page = client.get("/api/events", params={"limit": 10, "offset": 20}).json()
+    assert page["limit"] == 10 and page["offset"] == 20
+    assert [e["event_id"] for e in page["events"]] == [e["event_id"] for e in everything[20:30]]
+    dates = [e["date_start"] for e in everything]
+    assert dates == sorted(dates)
+
+
+def test_stances_follow_the_split_and_mark_key_events(client, history):
+    body = client.get("/api/stances").json()
+    assert body["start"] == 1945 and body["end"] == 1991 and len(body["years"]) == 47
+    dyads = {d["label"]: d for d in body["dyads"]}
+    assert set(dyads) == {"PRC–USSR", "PRC–USA", "USA–USSR"}
+    sino_soviet = dict(zip(body["years"], dyads["PRC–USSR"]["stance"]))
+    assert sino_soviet[1950] > 0.5 and sino_soviet[1969] < 0 and sino_soviet[1945] is None
+    sym = history[1].symmetric()
+    expected = sym[(sym["a"] == "PRC") & (sym["b"] == "USSR") & (sym["period"] == "1969")]["stance"].iloc[0]
+    assert sino_soviet[1969] == pytest.approx(expected)
+    labels = {e["event_id"]: e["label"] for e in body["key_events"]}
+    assert labels["cwt-1969-002"] == "Zhenbao Island" and "cwt-1972-004" in labels
+    narrow = client.get("/api/stances", params={"dyads": "USSR-IND", "start": 1960, "end": 1965}).json()
+    assert narrow["years"] == list(range(1960, 1966)) and narrow["dyads"][0]["a"] == "USSR"
+    assert all(e["date_start"][:4] in {str(y) for y in range(1960, 1966)} for e in narrow["key_events"])
+
+
+def test_triangle_is_the_history_s(client, history):
+    body = client.get("/api/triangle").json()
+    years = {y["year"]: y for y in body["years"]}
+    assert body["start"] == 1949 and body["end"] == 1991 and len(years) == 43
+    assert years[1950]["pattern"] == "stable_marriage" and years[1950]["outcast"] == "USA"
+    assert years[1972]["pattern"] == "romantic_triangle" and years[1972]["pivot"] == "USA"
+    assert years[1961]["pattern"] == "unit_veto" and years[1961]["roles"] == {c: "foe" for c in CORE}
+    events, rel = history
+    core = rp.relations(events, freq="year", end=1991, actors=list(CORE))
+    tri = strategic_triangle(core, *CORE)
+    tri = tri[tri["period_start"].dt.year >= 1949]
+    assert [years[int(p)]["pattern"] for p in tri["period"]] == list(tri["pattern"])
+    runs = periodize(tri)
+    assert [(p["start"], p["end"], p["pattern"]) for p in body["periods"]] == [
+        (int(r.start), int(r.end), r.pattern) for r in runs.itertuples()
+    ]
+    assert {p["key"] for p in body["patterns"]} >= {"menage_a_trois", "romantic_triangle", "stable_marriage"}
+
+
+def test_triangle_of_one_year_for_the_diagram(client):
+    body = client.get("/api/triangle/1969").json()
+    assert body["pattern"] == "romantic_triangle" and body["pivot"] == "USA"
+    assert "USA" in body["caption"] and "pivot" in body["caption"] and body["caption"].startswith("1969")
+    edges = {frozenset((e["a"], e["b"])): e for e in body["edges"]}
+    sino_soviet = edges[frozenset(("USSR", "PRC"))]
+    assert sino_soviet["sign"] == -1 and sino_soviet["stance"] < 0
+    nodes = {n["code"]: n for n in body["nodes"]}
+    assert set(nodes) == set(CORE) and all(n["capability"] > 0 for n in nodes.values())
+    assert nodes["USA"]["role"] == "pivot" and nodes["USA"]["score"] == 3
+    assert "CINC" in body["capability_source"]
+    assert client.get("/api/triangle/1950").json()["nodes"][0]["capability"] == pytest.approx(0.28)
+
+
+def test_balance_of_a_year_is_the_exact_frustration_index(client, history):
+    body = client.get("/api/balance/1969").json()
+    graph = SignedGraph.from_relations(history[1], "1969", threshold=0.1)
+    best = frustration_index(graph)
+    census = triad_census(graph)
+    assert body["frustration"] == best.frustration and body["optimal"] is True
+    assert body["normalized"] == pytest.approx(best.normalized)
+    assert {n["code"]: n["side"] for n in body["nodes"]} == best.partition
+    assert sorted(body["camps"][0] + body["camps"][1]) == sorted(graph.nodes)
+    c = body["census"]
+    assert (c["ppp"], c["ppn"], c["pnn"], c["nnn"]) == (census.ppp, census.ppn, census.pnn, census.nnn)
+    assert c["unbalanced"] == census.unbalanced
+    assert len(body["edges"]) == graph.m and sum(e["frustrated"] for e in body["edges"]) == best.frustration
+    sides = {n["code"]: n["side"] for n in body["nodes"]}
+    for e in body["edges"]:  # frustrated: a friendship across the camps or an enmity within one
+        assert e["frustrated"] == ((sides[e["a"]] == sides[e["b"]]) != (e["sign"] > 0))
+
+
+def test_scenario_lists_shocks_and_bounded_parameters(client):
+    body = client.get("/api/scenario").json()
+    scenario = load_scenario()
+    assert body["name"] == scenario.name and (body["start"], body["end"]) == (scenario.start, scenario.end)
+    assert [s["id"] for s in body["shocks"]] == [s.id for s in scenario.shocks]
+    assert all(s["description"] and s["references"] for s in body["shocks"])
+    params = {p["name"]: p for p in body["parameters"]}
+    assert set(params) == set(PARAMETERS)
+    for name, p in params.items():
+        assert (p["min"], p["max"]) == PARAMETERS[name] and p["min"] <= p["value"] <= p["max"]
+        assert p["value"] == scenario.parameters[name]
+    assert body["max_runs"] == 2000
+
+
+# -- bad requests name the field -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/events?actors=XYZ", "actors"),
+        ("/api/events?quad=7", "quad"),
+        ("/api/events?quad=one", "quad"),
+        ("/api/events?quad=1,2", "quad"),
+        ("/api/events?start=1800", "start"),
+        ("/api/events?start=1970&end=1960", "end"),
+        ("/api/events?limit=0", "limit"),
+        ("/api/events?limit=5000", "limit"),
+        ("/api/events?offset=-1", "offset"),
+        ("/api/events?match=sometimes", "match"),
+        ("/api/stances?dyads=USA-USA", "dyads"),
+        ("/api/stances?dyads=USA", "dyads"),
+        ("/api/stances?dyads=USA-XYZ", "dyads"),
+        ("/api/stances?end=2050", "end"),
+        ("/api/triangle/1900", "year"),
+        ("/api/triangle/1945", "year"),
+        ("/api/triangle/nineteen", "year"),
+        ("/api/balance/2020", "year"),
+    ],
+)
+def test_bad_queries_get_422_naming_the_field(client, url, field):
+    errors = field_errors(client.get(url))
+    assert any(field in loc and re.match(rf"{field}(\[\d+\])?: ", msg) for loc, msg in errors), errors
+
+
+def test_too_many_actors_or_dyads(client):
+    many = ",".join(["USA"] * 51)
+    assert field_errors(client.get(f"/api/events?actors={many}"))[0][0] == ["query", "actors"]
+    dyads = ",".join(["USA-PRC"] * 13)
+    assert field_errors(client.get(f"/api/stances?dyads={dyads}"))[0][0] == ["query", "dyads"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"runs": 0}, "runs"),
+        ({"runs": 2001}, "runs"),
+        ({"runs": "many"}, "runs"),
+        ({"seed": -1}, "seed"),
+        ({"seed": 2**40}, "seed"),
+        ({"start": 1900}, "start"),
+        ({"end": 2000}, "end"),
+        ({"start": 1980, "end": 1960}, "end"),
+        ({"drop_shocks": ["no-such-shock"]}, "drop_shocks[0]"),
+        ({"drop_shocks": "soviet-aid-india"}, "drop_shocks"),
+        ({"set": {"no_such_parameter": 1.0}}, "set.no_such_parameter"),
+        ({"set": {"speed": 2.0}}, "set.speed"),
+        ({"set": {"noise": -0.5}}, "set.noise"),
+        ({"set": {"speed": "fast"}}, "set.speed"),
+        ({"runz": 10}, "runz"),
+    ],
+)
+def test_bad_simulation_requests_get_422_naming_the_field(client, body, field):
+    errors = field_errors(client.post("/api/simulations", json=body))
+    assert any(msg.startswith(f"{field}:") for _, msg in errors), errors
+
+
+def test_unknown_parameter_message_lists_the_known_ones(client):
+    (_, msg), = field_errors(client.post("/api/simulations", json={"set": {"sped": 0.5}}))
+    assert "speed" in msg and "noise" in msg
+
+
+def test_malformed_json_is_a_422(client):
+    r = client.post("/api/simulations", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+
+
+def test_unknown_job_is_404(client):
+    assert client.get("/api/simulations/0123456789abcdef").status_code == 404
+    assert "no simulation job" in client.delete("/api/simulations/nope").json()["detail"]
+
+
+# -- simulations ----------------------------------------------------------------------------
+
+
+def _band(ensemble, a, b, keep):
+    paths = ensemble.dyad(a, b)[:, keep]
+    q05, q50, q95 = np.quantile(paths, [0.05, 0.5, 0.95], axis=0)
+    return {"mean": paths.mean(axis=0), "p05": q05, "p50": q50, "p95": q95}
+
+
+def test_a_simulation_job_equals_simulate_with_the_same_seed(client, history):
+    runs, seed = 24, 7
+    assert chunk_size(runs) < runs or runs <= 8  # the job really runs in several chunks
+    r = client.post("/api/simulations", json={"runs": runs, "seed": seed, "start": 1955, "end": 1975})
+    assert r.status_code == 202 and r.headers["location"] == f"/api/simulations/{r.json()['id']}"
+    job = wait_for(client, r.json()["id"])
+    assert job["status"] == "done" and job["progress"] == 1.0 and job["done"] == runs and job["error"] is None
+    result = job["result"]
+    assert result["years"] == list(range(1955, 1976)) and result["runs"] == runs and result["seed"] == seed
+
+    ensemble = simulate(load_scenario(), runs=runs, seed=seed)  # the CLI's call: one chunk of 256
+    keep = (ensemble.years >= 1955) & (ensemble.years <= 1975)
+    sym = history[1].symmetric()
+    for band in result["dyads"]:
+        expected = _band(ensemble, band["a"], band["b"], keep)
+        for stat in ("mean", "p05", "p50", "p95"):
+            np.testing.assert_allclose(band[stat], expected[stat], rtol=0, atol=1e-12)
+        lo, hi = sorted((band["a"], band["b"]))
+        seen = sym[(sym["a"] == lo) & (sym["b"] == hi)].set_index("period")["stance"]
+        assert band["history"] == pytest.approx([seen[str(y)] for y in result["years"]])
+
+    model = strategic_triangle(ensemble.to_relations(), *CORE)
+    model = model[model["period_start"].dt.year.between(1955, 1975)]
+    assert [m["pattern"] for m in result["model_triangle"]] == list(model["pattern"])
+    assert [h["year"] for h in result["history_triangle"]] == result["years"]
+    assert result["history_periods"][0]["start"] == 1955 and result["model_periods"][-1]["end"] == 1975
+    assert 0.0 <= result["agreement"] <= 1.0
+    assert all(0.0 <= m["share"] <= 1.0 and 0.0 <= m["history_share"] <= 1.0 for m in result["model_triangle"])
+
+
+def test_a_counterfactual_job_drops_shocks_and_sets_parameters(client):
+    request = {"runs": 8, "seed": 3, "drop_shocks": ["soviet-aid-india"], "set": {"speed": 0.5}}
+    job = wait_for(client, client.post("/api/simulations", json=request).json()["id"])
+    assert job["status"] == "done", job["error"]
+    result = job["result"]
+    assert result["dropped_shocks"] == ["soviet-aid-india"] and result["parameters"]["speed"] == 0.5
+    scenario = load_scenario().with_parameters(speed=0.5).without_shocks("soviet-aid-india")
+    ensemble = simulate(scenario, runs=8, seed=3)
+    keep = np.ones(len(ensemble.years), dtype=bool)
+    band = result["dyads"][0]
+    np.testing.assert_allclose(band["p50"], _band(ensemble, band["a"], band["b"], keep)["p50"], atol=1e-12)
+    reference = simulate(load_scenario(), runs=8, seed=3)
+    assert not np.allclose(band["mean"], _band(reference, band["a"], band["b"], keep)["mean"])
+    listed = client.get("/api/simulations").json()["jobs"]
+    assert job["id"] in {j["id"] for j in listed} and all(j["result"] is None for j in listed)
+    assert job["request"]["drop_shocks"] == ["soviet-aid-india"]
+
+
+def test_jobs_report_progress_while_running():
+    app = create_app(workers=1)
+    with TestClient(app) as c:
+        job = c.post("/api/simulations", json={"runs": 400, "seed": 0}).json()
+        seen = {job["progress"]}
+        while job["status"] in ("queued", "running"):
+            job = c.get(f"/api/simulations/{job['id']}").json()
+            seen.add(job["progress"])
+            time.sleep(0.01)
+        assert job["status"] == "done"
+    assert max(seen) == 1.0 and any(0 < p < 1 for p in seen), seen
+
+
+def test_the_job_queue_is_bounded_and_a_full_one_answers_429():
+    app = create_app(workers=1, max_active=1, max_stored=2)
+    with TestClient(app) as c:
+        first = c.post("/api/simulations", json={"runs": 2000})
+        assert first.status_code == 202
+        began = time.perf_counter()  # the server keeps answering while a simulation runs
+        assert c.get("/api/triangle").status_code == 200 and time.perf_counter() - began < 1.0
+        busy = c.post("/api/simulations", json={"runs": 1})
+        assert busy.status_code == 429 and "try again" in busy.json()["detail"]
+        assert busy.headers["retry-after"]
+        cancelled = c.delete(f"/api/simulations/{first.json()['id']}").json()
+        assert cancelled["id"] == first.json()["id"]
+        assert wait_for(c, first.json()["id"])["status"] == "cancelled"
+
+
+# -- the job manager on its own ----------------------------------------------------------------
+
+
+def test_job_manager_evicts_the_oldest_finished_jobs():
+    jobs = JobManager(workers=1, max_active=1, max_stored=2)
+    try:
+        ids = []
+        for k in range(4):
+            job = jobs.submit(lambda progress, k=k: k * 10, total=1)
+            ids.append(job.id)
+            while jobs.get(job.id).active:
+                time.sleep(0.005)
+            assert jobs.get(job.id).result == k * 10
+        assert [j.id for j in jobs.jobs()] == ids[-2:]
+        assert jobs.get(ids[0]) is None
+    finally:
+        jobs.shutdown()
+
+
+def test_job_manager_refuses_beyond_max_active_and_records_failures():
+    jobs = JobManager(workers=1, max_active=1, max_stored=4)
+    gate = threading.Event()
+    try:
+        slow = jobs.submit(lambda progress: gate.wait(5), total=1)
+        with pytest.raises(TooBusy):
+            jobs.submit(lambda progress: None, total=1)
+        gate.set()
+        while jobs.get(slow.id).active:
+            time.sleep(0.005)
+
+        def broken(progress):
+            raise ValueError("bad input")
+
+        failed = jobs.submit(broken, total=1)
+        while jobs.get(failed.id).active:
+            time.sleep(0.005)
+        assert failed.status == "failed" and failed.error == "bad input"
+    finally:
+        jobs.shutdown()
+
+
+def test_job_manager_cancels_between_chunks():
+    jobs = JobManager(workers=1, max_active=2, max_stored=4)
+    started = threading.Event()
+    try:
+        def chunks(progress):
+            for k in range(1000):
+                started.set()
+                time.sleep(0.002)
+                progress(k + 1, 1000)
+            return "finished"
+
+        job = jobs.submit(chunks, total=1000)
+        started.wait(5)
+        jobs.cancel(job.id)
+        while jobs.get(job.id).active:
+            time.sleep(0.005)
+        assert job.status == "cancelled" and job.result is None and job.done < 1000
+        jobs.cancel(job.id)  # a finished job is forgotten
+        assert jobs.get(job.id) is None
+    finally:
+        jobs.shutdown()
+
+
+# -- the app over a user's event file and the serve command -----------------------------------------
+
+
+def shipped_rows(keep) -> pd.DataFrame:
+    """Rows of the shipped CSV, as text, that ``keep(frame)`` selects: a user's own event file."""
+    frame = pd.read_csv(rp.datasets.cold_war_triangle_path(), dtype=str, keep_default_na=False)
+    return frame[keep(frame)]
+
+
+def test_app_over_a_user_event_file(tmp_path):
+    subset = shipped_rows(lambda f: f["date_start"].str[:4] <= "1962")
+    path = tmp_path / "mine.csv"
+    subset.to_csv(path, index=False)
+    with TestClient(create_app(path)) as c:
+        info = c.get("/api/info").json()
+        assert info["events"] == len(subset) and "mine.csv" in info["data"]
+        assert info["last_year"] < 1991  # spans begun by 1962 may run on a few years
+        assert c.get("/api/triangle").json()["end"] == info["last_year"]
+        assert c.get("/api/triangle/1975").status_code == 422
+
+
+def test_app_refuses_data_without_the_core_dyads(tmp_path):
+    subset = shipped_rows(lambda f: (f["src"] != "PRC") & (f["tgt"] != "PRC"))
+    path = tmp_path / "no_china.csv"
+    subset.to_csv(path, index=False)
+    with pytest.raises(rp.RealpolitikError, match="PRC"):
+        create_app(path)
+
+
+def test_serve_command_starts_uvicorn_with_the_app(monkeypatch):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from realpolitik.cli import app as cli
+
+    calls = {}
+    monkeypatch.setattr(uvicorn, "run", lambda application, **kw: calls.update(app=application, **kw))
+    result = CliRunner().invoke(cli, ["serve", "--port", "8123", "--host", "0.0.0.0"])
+    assert result.exit_code == 0, result.output
+    assert calls["port"] == 8123 and calls["host"] == "0.0.0.0"
+    assert {"/api/triangle", "/api/simulations"} <= set(calls["app"].openapi()["paths"])
+
+
+@pytest.mark.parametrize("module", ["app", "api", "errors", "history", "jobs", "references", "scenario", "schemas",
+                                    "simulation", "views"])
+def test_web_modules_have_a_sorted_honest_all_and_a_docstring(module):
+    mod = importlib.import_module(f"realpolitik.web.{module}")
+    assert mod.__all__ == sorted(mod.__all__) and all(hasattr(mod, name) for name in mod.__all__)
+    assert mod.__doc__ and mod.__doc__.strip()
+
+
+def test_static_folder_is_package_data():
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"web/static/*"' in pyproject
+    assert {p.name for p in STATIC.iterdir()} >= {"index.html", "app.js", "style.css"}
