@@ -263,14 +263,14 @@ def driver_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float) ->
 
     others = c.sum() - c[:, None] - c[None, :]  # Σ c_k over k ≠ i, j
     others = np.maximum(others, 1e-12)
-    balance = np.einsum("rik,k,rkj->rij", R, c, R) / others[None]
+    balance = ((R * c) @ R) / others[None]  # Σ_k R_ik c_k R_kj, as one batched matrix product
 
     aid = ex.aid[t]
     hostility = np.maximum(0.0, -R)  # [r, i, j]: i's hostility toward j
     hostile_to_me = np.swapaxes(hostility, 1, 2)  # [r, i, j]: j's hostility toward i
     dependence = aid.T * np.maximum(0.0, c[None, :] - c[:, None]) / (c[None, :] + c[:, None] + 1e-12)
     # entrapment of patron i in client j's quarrels with k that i does not share (k ≠ i, j)
-    quarrels = np.einsum("rjk,k,rik->rij", hostility, c, 1.0 - hostility)
+    quarrels = ((1.0 - hostility) * c) @ hostile_to_me  # Σ_k (1 − h_ik) c_k h_jk
     quarrels -= c[None, :, None] * hostile_to_me  # drop k = i: the client's hostility to its own patron
     entrapment = aid[None] * quarrels / others[None]
     patronage = (aid + aid.T)[None] - patronage_cost * (dependence[None] + entrapment)
