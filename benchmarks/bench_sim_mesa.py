@@ -3,7 +3,7 @@
 The baseline is the model as the field writes it: a plain Mesa model with one ``Agent`` per
 state. Each agent holds its stance row toward the others and, each step, computes its new row
 from the drivers with plain Python/NumPy on that row (reading the other agents' rows where a
-driver needs them: reciprocity, the threat's intent, balance, entrapment). The update is
+driver needs them: reciprocity, the threat's intent, balance, entrapment, the pivot's quarrels). The update is
 synchronous: every agent computes its new row from the old stances, then all agents adopt
 theirs. Same rules, same inputs (``exogenous(scenario)``), same burn-in (40 noiseless steps at
 the starting conditions, since the reference scenario gives no initial stances), same noise:
@@ -110,9 +110,16 @@ class State(mesa.Agent):
         entrapment = aid[i] * quarrels / not_pair
         patronage = aid[i] + aid[:, i] - p["patronage_cost"] * (dependence + entrapment)
 
-        threat[i] = balance[i] = patronage[i] = 0.0
+        # pivot: court each state in proportion to its quarrels with capable states I am not hostile to
+        pivot = np.zeros(n)
+        for j, a in enumerate(others):
+            toward_j = np.array([b.stance[j] for b in others])  # R[k, j]
+            quarrel = (np.maximum(0.0, -a.stance) + np.maximum(0.0, -toward_j)) / 2.0  # q_jk
+            pivot[j] = (np.dot(weight, quarrel) - c[i] * quarrel[i]) / not_pair[j]
+
+        threat[i] = balance[i] = patronage[i] = pivot[i] = 0.0
         pull = (p["ideology"] * ideology + p["coexistence"] * coexistence + p["threat"] * threat
-                + p["balance"] * balance + p["patronage"] * patronage)
+                + p["balance"] * balance + p["patronage"] * patronage + p["pivot"] * pivot)
         rho = p["reciprocity"]
         target = (1.0 - rho) * np.tanh(pull) + rho * toward_me
 

@@ -53,8 +53,8 @@ def stances(n, values):
     return R
 
 
-PARAMS = {"ideology": 1.0, "coexistence": 1.0, "threat": 1.0, "balance": 1.0, "patronage": 1.0, "patronage_cost": 1.0,
-          "reciprocity": 0.3, "speed": 0.2, "noise": 0.0}
+PARAMS = {"ideology": 1.0, "coexistence": 1.0, "pivot": 1.0, "threat": 1.0, "balance": 1.0, "patronage": 1.0,
+          "patronage_cost": 1.0, "reciprocity": 0.3, "speed": 0.2, "noise": 0.0}
 
 
 # --- ideology -------------------------------------------------------------------------------
@@ -104,6 +104,18 @@ def test_coexistence_binds_nuclear_powers_in_proportion_to_their_moderation():
     small = driver_terms(stances(3, {}), world(3, ideology=positions, nuclear=[1, 0.3, 0]), 0, 1.0)["coexistence"][0]
     assert small[A, B] == pytest.approx(0.3 * 0.65)  # scaled by the weaker deterrent
     assert small[A, C] == 0.0  # no shared nuclear risk with an unarmed state
+
+
+def test_the_pivot_courts_both_sides_of_a_quarrel_it_stays_out_of():
+    R = stances(3, {(B, C): -0.8, (C, B): -0.4})  # B and C quarrel; A is on no one's side
+    pivot = driver_terms(R, world(3, capability=[1, 1, 0.5]), 0, 1.0)["pivot"][0]
+    assert pivot[A, B] == pytest.approx(0.5 * 0.6 / 0.5)  # c_C · q_BC / c_C: courts B, at odds with C
+    assert pivot[A, C] == pytest.approx(1.0 * 0.6 / 1.0)  # and C, at odds with B
+    assert pivot[B, C] == pytest.approx(0.0)  # a party to the quarrel is no pivot: A quarrels with no one
+    hostile = driver_terms(stances(3, {(B, C): -0.8, (C, B): -0.4, (A, C): -1.0}),
+                           world(3, capability=[1, 1, 0.5]), 0, 1.0)["pivot"][0]
+    assert hostile[A, B] == pytest.approx(0.0)  # A's own enmity to C: that is balance, not the pivot
+    assert np.diag(hostile).tolist() == [0.0, 0.0, 0.0]
 
 
 # --- threat ---------------------------------------------------------------------------------

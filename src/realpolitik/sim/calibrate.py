@@ -94,6 +94,7 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "reciprocity": (0.0, 0.9),
     "speed": (0.05, 1.0),
     "noise": (0.0, 0.5),
+    "pivot": (0.0, 4.0),
 }
 
 #: The reference targets (issue "Dynamics", Done-when), each a test on one run's yearly undirected stances.

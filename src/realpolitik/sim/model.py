@@ -5,7 +5,8 @@ once (arrays shaped runs × n × n). Each step (a quarter by default) every stat
 stance toward each other state part of the way toward a target, with seeded noise:
 
     R ← clip(R + speed · (T − R) + noise · ε, −1, 1),   ε ~ N(0, 1) per run, step and dyad,
-    T = (1 − ρ) · tanh(w_ideology·I + w_coexistence·C + w_threat·Θ + w_balance·B + w_patronage·P) + ρ · Rᵀ,
+    T = (1 − ρ) · tanh(w_ideology·I + w_coexistence·C + w_threat·Θ + w_balance·B + w_patronage·P + w_pivot·V)
+        + ρ · Rᵀ,
 
 with ρ the ``reciprocity`` parameter, a share in [0, 1). Every driver is scaled to about
 [−1, 1] so that the weights can be compared. The drivers, for i's stance toward j (c is
@@ -79,6 +80,17 @@ capability relative to the strongest state, h_ij = max(0, −R_ij) is i's hostil
   and the patron's *entrapment* in the client's quarrels that it does not share,
   aid_ij · Σ_{k ≠ i, j} c_k h_jk (1 − h_ik) / Σ_{k ≠ i, j} c_k — Moscow's fear of being
   dragged into war over Taiwan in 1958 (Sheng 2008).
+* **pivot** (Dittmer 1981; Simmel 1908's *tertius gaudens*, the third who profits from a
+  quarrel of two others): i courts j in proportion to j's quarrels with capable third
+  parties that i is not hostile to,
+
+      V_ij = Σ_{k ≠ i, j} c_k (1 − h_ik) q_jk / Σ_{k ≠ i, j} c_k,   q_jk = (h_jk + h_kj) / 2.
+
+  A state on good terms with both sides of a quarrel holds the pivot of a romantic
+  triangle, the best-placed role, since each wing must bid for it; so a state that is not
+  itself in the quarrel is drawn toward both quarrellers. This is the opposite of what
+  balance predicts for the same configuration (the friend of my friend's enemy), and the
+  two are fitted side by side.
 * **reciprocity** (Goldstein & Freeman 1990): i answers j's stance toward i. It enters as
   a share ρ of the target rather than inside the tanh, so it matches the two directions
   of a dyad without amplifying their mean: inside the tanh a weight above one makes
@@ -94,7 +106,6 @@ Theory. *Psychological Review* 63(5), 277-293.
 Coser, L. A. (1956). *The Functions of Social Conflict*. Free Press.
 Crawford, T. W. (2011). Preventing Enemy Coalitions: How Wedge Strategies Shape Power
 Politics. *International Security* 35(4), 155-189.
-Schelling, T. C., & Halperin, M. H. (1961). *Strategy and Arms Control*. Twentieth Century Fund.
 Dittmer, L. (1981). The Strategic Triangle. *World Politics* 33(4), 485-515.
 Gaddis, J. L. (1986). The Long Peace. *International Security* 10(4), 99-142.
 Gerson, M. S. (2010). *The Sino-Soviet Border Conflict: Deterrence, Escalation, and the
@@ -105,7 +116,9 @@ Jervis, R. (1976). *Perception and Misperception in International Politics*. Pri
 Jervis, R. (1978). Cooperation under the Security Dilemma. *World Politics* 30(2), 167-214.
 Jervis, R. (1989). *The Meaning of the Nuclear Revolution*. Cornell University Press.
 Lüthi, L. M. (2008). *The Sino-Soviet Split*. Princeton University Press.
+Schelling, T. C., & Halperin, M. H. (1961). *Strategy and Arms Control*. Twentieth Century Fund.
 Sheng, M. (2008). Mao and China's Relations with the Superpowers in the 1950s. *Modern China* 34(4).
+Simmel, G. (1908). *Soziologie*. Duncker & Humblot.
 Snyder, G. H. (1984). The Security Dilemma in Alliance Politics. *World Politics* 36(4), 461-495.
 Walt, S. M. (1987). *The Origins of Alliances*. Cornell University Press.
 Zagoria, D. S. (1962). *The Sino-Soviet Conflict, 1956-1961*. Princeton University Press.
@@ -135,7 +148,7 @@ __all__ = [
 #: Within one economic system, the militancy gap at which affinity reaches −1 is 1 / (2·SCHISM) = ½.
 SCHISM = 2.0
 #: The drivers summed inside the tanh of the target; reciprocity is mixed in outside it.
-TARGET_DRIVERS = ("ideology", "threat", "balance", "patronage", "coexistence")
+TARGET_DRIVERS = ("ideology", "threat", "balance", "patronage", "coexistence", "pivot")
 
 
 @dataclass(frozen=True)
@@ -268,18 +281,29 @@ def driver_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float) ->
     aid = ex.aid[t]
     hostility = np.maximum(0.0, -R)  # [r, i, j]: i's hostility toward j
     hostile_to_me = np.swapaxes(hostility, 1, 2)  # [r, i, j]: j's hostility toward i
+    aloof = (1.0 - hostility) * c  # [r, i, k]: c_k (1 − h_ik), a capable k that i is not hostile to
     dependence = aid.T * np.maximum(0.0, c[None, :] - c[:, None]) / (c[None, :] + c[:, None] + 1e-12)
-    # entrapment of patron i in client j's quarrels with k that i does not share (k ≠ i, j)
-    quarrels = ((1.0 - hostility) * c) @ hostile_to_me  # Σ_k (1 − h_ik) c_k h_jk
-    quarrels -= c[None, :, None] * hostile_to_me  # drop k = i: the client's hostility to its own patron
-    entrapment = aid[None] * quarrels / others[None]
+    # entrapment of patron i in client j's quarrels with k that i does not share
+    entrapment = aid[None] * _quarrels_apart(aloof, hostility, c) / others[None]
     patronage = (aid + aid.T)[None] - patronage_cost * (dependence[None] + entrapment)
+    # the pivot's courtship of j, at odds with a capable k that i is not hostile to
+    pivot = _quarrels_apart(aloof, (hostility + hostile_to_me) / 2.0, c) / others[None]
 
     idx = np.arange(n)
-    for term in (threat, balance, patronage):
+    for term in (threat, balance, patronage, pivot):
         term[:, idx, idx] = 0.0
     return {"ideology": ideology, "coexistence": coexistence, "threat": threat, "balance": balance,
-            "patronage": patronage, "reciprocity": Rt}
+            "patronage": patronage, "pivot": pivot, "reciprocity": Rt}
+
+
+def _quarrels_apart(aloof: np.ndarray, quarrel: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Σ_{k ≠ i, j} c_k (1 − h_ik) · quarrel[j, k]: j's quarrels with third parties that i stays out of.
+
+    ``aloof[r, i, k]`` is c_k (1 − h_ik); ``quarrel`` is zero on its diagonal, so k = j adds
+    nothing, and the k = i term, c_i · quarrel[j, i], is taken out.
+    """
+    quarrel_t = np.swapaxes(quarrel, 1, 2)  # [r, k, j] = quarrel[r, j, k]
+    return aloof @ quarrel_t - c[None, :, None] * quarrel_t
 
 
 def target(R: np.ndarray, ex: Exogenous, t: int, params: dict[str, float]) -> np.ndarray:
