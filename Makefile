@@ -31,6 +31,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_frustration.py
 	$(BIN)/python benchmarks/bench_landscape.py
 	$(BIN)/python benchmarks/bench_sim_mesa.py
+	$(BIN)/python benchmarks/bench_api_load.py
 
 clean:
 	rm -rf $(VENV) report .pytest_cache

@@ -535,3 +535,58 @@ def test_static_folder_is_package_data():
     pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8")
     assert '"web/static/*"' in pyproject
     assert {p.name for p in STATIC.iterdir()} >= {"index.html", "app.js", "style.css"}
+
+
+# -- found by fuzzing the API (tests/test_web_fuzz.py) ---------------------------------------------------
+
+
+def test_simulations_run_again_after_the_app_s_lifespan_restarts():
+    app = create_app(workers=1)
+    for _ in range(2):  # the second lifespan found the job pool shut down: POST answered 500
+        with TestClient(app) as c:
+            job = wait_for(c, c.post("/api/simulations", json={"runs": 2}).json()["id"])
+            assert job["status"] == "done", job["error"]
+
+
+def test_job_manager_shutdown_cancels_queued_jobs_and_a_new_job_starts_a_fresh_pool():
+    jobs = JobManager(workers=1, max_active=2, max_stored=4)
+    gate = threading.Event()
+    try:
+        running = jobs.submit(lambda progress: (gate.wait(5), progress(1, 1)), total=1)
+        queued = jobs.submit(lambda progress: "never", total=1)
+        jobs.shutdown()
+        assert queued.status == "cancelled" and not queued.active  # it no longer fills the queue
+        gate.set()
+        while jobs.get(running.id).active:
+            time.sleep(0.005)
+        assert running.status == "cancelled"
+        after = jobs.submit(lambda progress: 42, total=1)
+        while jobs.get(after.id).active:
+            time.sleep(0.005)
+        assert after.status == "done" and after.result == 42
+    finally:
+        jobs.shutdown()
+
+
+@pytest.mark.parametrize("path, allowed", [("/api/simulations", "GET, POST"),
+                                           ("/api/simulations/abc", "DELETE, GET"),
+                                           ("/api/triangle/1950", "GET")])
+def test_method_not_allowed_names_every_method_of_the_path(client, path, allowed):
+    r = client.request("PUT", path)
+    assert r.status_code == 405 and r.headers["allow"] == allowed
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"runs": 4, "set": {"noise": False}}, "set.noise"),  # lax parsing took false for 0.0
+    ({"runs": "4"}, "runs"),
+    ({"runs": 4, "seed": True}, "seed"),
+    ({"runs": 4, "start": "1950"}, "start"),
+])
+def test_simulation_request_fields_must_have_their_json_types(client, body, field):
+    assert any(msg.startswith(f"{field}:") for _, msg in field_errors(client.post("/api/simulations", json=body)))
+
+
+def test_an_unreadable_body_is_a_documented_400(client):
+    r = client.post("/api/simulations", content=b"\x80\x81", headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and "400" in client.get("/openapi.json").json()["paths"]["/api/simulations"]["post"][
+        "responses"]

@@ -192,7 +192,10 @@ def _job_view(job: Job, *, with_result: bool = True) -> dict[str, object]:
     status_code=202,
     response_model=schemas.JobOut,
     summary="Start a simulation in the background",
-    responses={429: {"model": schemas.Message, "description": "Too many simulations queued or running."}},
+    responses={
+        400: {"model": schemas.Message, "description": "The body could not be read (not UTF-8 encoded JSON)."},
+        429: {"model": schemas.Message, "description": "Too many simulations queued or running."},
+    },
 )
 def start_simulation(state: State, request: schemas.SimulationRequest, response: Response) -> dict[str, object]:
     """Run the scenario, or a counterfactual of it; poll ``GET /api/simulations/{id}`` for progress and result."""

@@ -104,7 +104,7 @@ def create_app(
         # /api/simulations/{id}, not its DELETE); the Allow header must name them all.
         if exc.status_code == 405:
             allowed = set()
-            for route in app.router.routes:
+            for route in [*router.routes, *app.router.routes]:  # the API's own, then the page's
                 methods = getattr(route, "methods", None)
                 if methods and route.matches(request.scope)[0] != Match.NONE:
                     allowed |= methods

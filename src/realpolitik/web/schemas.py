@@ -267,7 +267,7 @@ class ScenarioOut(_Out):
 #: One optional, bounded field per model parameter: ``{"speed": 0.5}``.
 ParameterValues = create_model(
     "ParameterValues",
-    __config__=ConfigDict(extra="forbid"),
+    __config__=ConfigDict(extra="forbid", strict=True),
     __doc__="Model parameters to set; the others keep the scenario's values.",
     **{name: (float | None, Field(default=None, ge=lo, le=hi)) for name, (lo, hi) in PARAMETERS.items()},
 )
@@ -276,7 +276,9 @@ ParameterValues = create_model(
 class SimulationRequest(BaseModel):
     """A run of the scenario: the reference one, or a counterfactual with shocks dropped or parameters set."""
 
-    model_config = ConfigDict(extra="forbid")
+    # strict: JSON types as the schema says them; lax parsing would take ``"noise": false`` for 0.0
+    # and ``"runs": "40"`` for 40.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     runs: int = Field(200, ge=1, le=MAX_RUNS, description="Runs in the ensemble.")
     seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the ensemble; the CLI's --seed gives the same.")
