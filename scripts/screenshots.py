@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import argparse
 import io
-import socket
 import sys
-import threading
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import uvicorn
 from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from realpolitik.web import create_app
+from realpolitik.web.background import BackgroundServer
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = [
@@ -37,31 +34,6 @@ DROP_SHOCK = "soviet-border-1969"
 SET_PARAMETER = ("speed", "0.3")
 #: Waits for an element's text to begin so (a function: the page's CSP forbids evaluating strings).
 STARTS = "([id, text]) => document.getElementById(id).textContent.startsWith(text)"
-
-
-class Server:
-    """The app under uvicorn in a background thread on a free loopback port."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(), log_level="warning", access_log=False))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(15)
-        self.sock.close()
 
 
 def save(png: bytes, path: Path) -> None:
@@ -81,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    with Server() as server, sync_playwright() as p:
+    with BackgroundServer(create_app()) as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(viewport={"width": args.width, "height": 900})
         context.set_default_timeout(60_000)

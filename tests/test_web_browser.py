@@ -14,8 +14,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import socket
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,7 +28,6 @@ if not CHROMIUM.is_file():
 
 import httpx  # noqa: E402
 import numpy as np  # noqa: E402
-import uvicorn  # noqa: E402
 
 import realpolitik as rp  # noqa: E402
 from realpolitik.sim.ensemble import simulate  # noqa: E402
@@ -39,6 +36,7 @@ from realpolitik.store import EventStore  # noqa: E402
 from realpolitik.structure import SignedGraph, frustration_index, triad_census  # noqa: E402
 from realpolitik.structure.triangle import periodize, strategic_triangle  # noqa: E402
 from realpolitik.web import create_app  # noqa: E402
+from realpolitik.web.background import BackgroundServer  # noqa: E402
 from realpolitik.web.jobs import JobManager  # noqa: E402
 
 expect = sync_api.expect
@@ -88,35 +86,6 @@ class PacedJobs(JobManager):
         return super().submit(paced, total=total, payload=payload)
 
 
-class LiveServer:
-    """The app under uvicorn in a background thread, on a free loopback port."""
-
-    def __init__(self, app) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(15)
-        self.sock.close()
-        assert not self.thread.is_alive(), "uvicorn did not stop"
-
-
 @pytest.fixture(scope="module")
 def server():
     app = create_app()
@@ -124,7 +93,7 @@ def server():
     jobs = PacedJobs(workers=2, max_active=4, max_stored=32)
     app.state.realpolitik = dataclasses.replace(state, jobs=jobs)
     try:
-        with LiveServer(app) as live:
+        with BackgroundServer(app) as live:
             yield live
     finally:
         jobs.shutdown()
