@@ -111,11 +111,9 @@ class State(mesa.Agent):
         patronage = aid[i] + aid[:, i] - p["patronage_cost"] * (dependence + entrapment)
 
         # pivot: court each state in proportion to its quarrels with capable states I am not hostile to
-        pivot = np.zeros(n)
-        for j, a in enumerate(others):
-            toward_j = np.array([b.stance[j] for b in others])  # R[k, j]
-            quarrel = (np.maximum(0.0, -a.stance) + np.maximum(0.0, -toward_j)) / 2.0  # q_jk
-            pivot[j] = (np.dot(weight, quarrel) - c[i] * quarrel[i]) / not_pair[j]
+        rows = np.maximum(0.0, -np.array([a.stance for a in others]))  # every agent's hostility row
+        quarrel = (rows + rows.T) / 2.0  # q_jk
+        pivot = (quarrel @ weight - c[i] * quarrel[:, i]) / not_pair
 
         threat[i] = balance[i] = patronage[i] = pivot[i] = 0.0
         pull = (p["ideology"] * ideology + p["coexistence"] * coexistence + p["threat"] * threat
