@@ -471,7 +471,7 @@ def load(
     db: Annotated[Path, typer.Option("--db", help="DuckDB file of the event store (created if missing).")],
     lenient: Annotated[bool, typer.Option("--lenient", help="Keep good rows; list refused ones aside.")] = False,
     rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Side file for refused rows.")] = None,
-    source: Annotated[str, typer.Option("--source", help="Format: events, gdelt or icews.")] = "events",
+    source: Annotated[str, typer.Option("--source", help="Format: events, gdelt, icews or phoenix.")] = "events",
 ) -> None:
     """Validate an event file and load it into an event store, all or nothing."""
     with EventStore(db) as store:

@@ -17,9 +17,13 @@ from .events import EVENT_COLUMNS, LoadResult
 from .io.eventfile import read_events, read_frame
 from .io.gdelt import read_gdelt
 from .io.icews import read_icews
+from .io.phoenix import read_phoenix
 from .relations import FREQUENCIES, Relations, estimate_stance
 
 __all__ = ["EventStore"]
+
+#: Readers of the field's event datasets, by ``load(format=...)``.
+_DATASET_READERS = {"gdelt": read_gdelt, "icews": read_icews, "phoenix": read_phoenix}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -132,18 +136,16 @@ class EventStore:
         """Validate and insert events from a file or a DataFrame of raw events.
 
         ``format`` is ``"events"`` (realpolitik's CSV/Parquet), ``"gdelt"`` (a GDELT 1.0
-        export) or ``"icews"`` (an ICEWS Dataverse ``.tab`` file). Strict by default (a bad
-        row refuses the whole source); with ``lenient=True`` the valid rows go in and the
-        result lists every refused row.
+        export), ``"icews"`` (an ICEWS Dataverse ``.tab`` file) or ``"phoenix"`` (an OEDA
+        Phoenix daily file). Strict by default (a bad row refuses the whole source); with
+        ``lenient=True`` the valid rows go in and the result lists every refused row.
         """
-        if format not in ("events", "gdelt", "icews"):
-            raise RealpolitikError(f"unknown event format '{format}': use 'events', 'gdelt' or 'icews'")
+        if format != "events" and format not in _DATASET_READERS:
+            raise RealpolitikError(f"unknown event format '{format}': use 'events', 'gdelt', 'icews' or 'phoenix'")
         if isinstance(source, pd.DataFrame):
             result = read_frame(source, lenient=lenient, registry=self._registry, bibliography=bibliography)
-        elif format == "gdelt":
-            result = read_gdelt(source, lenient=lenient, registry=self._registry)
-        elif format == "icews":
-            result = read_icews(source, lenient=lenient, registry=self._registry)
+        elif format in _DATASET_READERS:
+            result = _DATASET_READERS[format](source, lenient=lenient, registry=self._registry)
         else:
             result = read_events(source, lenient=lenient, registry=self._registry, bibliography=bibliography)
         if lenient:

@@ -7,6 +7,7 @@ from .gdelt import read_gdelt
 from .icews import read_icews
 from .mid import mid_dyads, read_mid_dyads, read_mid_participants
 from .nmc import read_major_powers, read_nmc
+from .phoenix import read_phoenix
 
 __all__ = [
     "mid_dyads",
@@ -21,6 +22,7 @@ __all__ = [
     "read_mid_dyads",
     "read_mid_participants",
     "read_nmc",
+    "read_phoenix",
     "read_signed_edges",
     "read_signed_windows",
     "records_from_frame",

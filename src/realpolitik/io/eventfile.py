@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -11,7 +11,6 @@ import pandas as pd
 from .._errors import DataError
 from ..actors import ActorRegistry
 from ..events import (
-    COLUMN_COUNT_KEY,
     INPUT_COLUMNS,
     MALFORMED_KEY,
     REQUIRED_COLUMNS,
@@ -19,9 +18,9 @@ from ..events import (
     has_undecodable_bytes,
     validate_records,
 )
-from ._csv import csv_records
+from ._csv import csv_records, wrong_width
 
-__all__ = ["read_events", "read_frame", "records_from_frame", "validate_source", "write_rejections"]
+__all__ = ["read_events", "read_frame", "read_source", "records_from_frame", "validate_source", "write_rejections"]
 
 
 def read_events(
@@ -60,6 +59,24 @@ def validate_source(
     if not lenient:
         result.raise_first()
     return result
+
+
+def read_source(
+    path: str | Path,
+    records: Callable[[Path], Iterable[tuple[int, dict[str, object]]]],
+    *,
+    lenient: bool,
+    registry: ActorRegistry | None = None,
+) -> LoadResult:
+    """Read one file of a dataset's export with its ``records`` parser, and validate what it yields.
+
+    The readers of GDELT, ICEWS and Phoenix differ only in ``records``, which turns the file
+    into ``(line, record)`` pairs in the event schema's columns.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError("no such file", file=str(path))
+    return validate_source(records(path), str(path), lenient=lenient, registry=registry)
 
 
 def read_frame(
@@ -151,9 +168,8 @@ def _csv_records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
         elif not record.fields:
             continue  # a blank line is not a row
         elif len(record.fields) != len(names):
-            row: dict[str, object] = {f"column {i + 1}": v for i, v in enumerate(record.fields)}
-            row[COLUMN_COUNT_KEY] = f"has {len(record.fields)} fields, the header has {len(names)}"
-            yield record.first, row
+            reason = f"has {len(record.fields)} fields, the header has {len(names)}"
+            yield record.first, wrong_width(record.fields, reason)
         else:
             yield record.first, dict(zip(names, record.fields))
 

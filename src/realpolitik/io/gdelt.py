@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .._errors import DataError
 from ..actors import ActorRegistry
-from ..events import COLUMN_COUNT_KEY, LoadResult
-from .eventfile import validate_source
+from ..events import LoadResult
+from ._csv import compact_day, tab_rows, wrong_width
+from .eventfile import read_source
 
 __all__ = ["GDELT1_COLUMNS", "read_gdelt"]
 
@@ -46,24 +46,14 @@ _WITH_URL = len(GDELT1_COLUMNS) + 1
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
-    text = path.read_bytes().decode("utf-8", errors="surrogateescape")
-    if not text.strip():
-        raise DataError("file is empty: expected GDELT event rows", file=str(path), line=1)
     index = {name: k for k, name in enumerate(GDELT1_COLUMNS)}
-    for line, row in enumerate(text.split("\n"), start=1):  # not splitlines: \x1e etc. are data
-        row = row.removesuffix("\r")
-        if not row.strip():
-            continue
-        fields = row.split("\t")
+    for line, fields in tab_rows(path, expect="GDELT event rows"):
         if len(fields) not in (len(GDELT1_COLUMNS), _WITH_URL):
-            yield line, {f"column {i + 1}": v for i, v in enumerate(fields)} | {
-                COLUMN_COUNT_KEY: f"has {len(fields)} fields; a GDELT 1.0 row has 57, or 58 with SOURCEURL"
-            }
+            yield line, wrong_width(fields, f"has {len(fields)} fields; a GDELT 1.0 row has 57, or 58 with SOURCEURL")
             continue
-        day = fields[index["SQLDATE"]].strip()
         yield line, {
             "event_id": f"gdelt:{fields[index['GLOBALEVENTID']].strip()}",
-            "date_start": f"{day[:4]}-{day[4:6]}-{day[6:]}" if len(day) == 8 and day.isdigit() else day,
+            "date_start": compact_day(fields[index["SQLDATE"]]),
             "src": fields[index["Actor1CountryCode"]],
             "tgt": fields[index["Actor2CountryCode"]],
             "cameo": fields[index["EventCode"]],
@@ -77,9 +67,4 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
 
 def read_gdelt(path: str | Path, *, lenient: bool = False, registry: ActorRegistry | None = None) -> LoadResult:
     """Read a GDELT 1.0 event file; strict by default, ``lenient=True`` keeps the state-to-state rows."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataError("no such file", file=str(path))
-    return validate_source(_records(path), str(path), lenient=lenient, registry=registry)
-
-
+    return read_source(path, _records, lenient=lenient, registry=registry)

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from .._errors import DataError
 from ..actors import ActorRegistry
-from ..events import COLUMN_COUNT_KEY, LoadResult
-from .eventfile import validate_source
+from ..events import LoadResult
+from ._csv import tab_rows, wrong_width
+from .eventfile import read_source
 
 __all__ = ["ICEWS_REQUIRED", "read_icews"]
 
@@ -29,23 +30,16 @@ ICEWS_REQUIRED = ("Event ID", "Event Date", "Source Name", "Source Country", "CA
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
-    source = str(path)
-    text = path.read_bytes().decode("utf-8", errors="surrogateescape")
-    if not text.strip():
-        raise DataError("file is empty: expected a header row", file=source, line=1)
-    lines = [x.removesuffix("\r") for x in text.split("\n")]  # tab-separated, no quoting
-    names = [h.strip() for h in lines[0].split("\t")]
+    rows = tab_rows(path, expect="a header row")  # tab-separated, no quoting
+    first, header = next(rows)
+    names = [h.strip() for h in header]
     missing = [c for c in ICEWS_REQUIRED if c not in names]
     if missing:
-        raise DataError(f"not an ICEWS event file: no column '{missing[0]}'", file=source, line=1, field=missing[0])
-    for line, text_row in enumerate(lines[1:], start=2):
-        if not text_row.strip():
-            continue
-        fields = text_row.split("\t")
+        raise DataError(f"not an ICEWS event file: no column '{missing[0]}'", file=str(path), line=first,
+                        field=missing[0])
+    for line, fields in rows:
         if len(fields) != len(names):
-            yield line, {f"column {i + 1}": v for i, v in enumerate(fields)} | {
-                COLUMN_COUNT_KEY: f"has {len(fields)} fields, the header has {len(names)}"
-            }
+            yield line, wrong_width(fields, f"has {len(fields)} fields, the header has {len(names)}")
             continue
         row = dict(zip(names, fields))
         src, tgt = (row[c].strip() for c in ("Source Country", "Target Country"))
@@ -63,7 +57,4 @@ def _records(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
 
 def read_icews(path: str | Path, *, lenient: bool = False, registry: ActorRegistry | None = None) -> LoadResult:
     """Read an ICEWS event file; strict by default, ``lenient=True`` keeps the state-to-state rows."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataError("no such file", file=str(path))
-    return validate_source(_records(path), str(path), lenient=lenient, registry=registry)
+    return read_source(path, _records, lenient=lenient, registry=registry)
