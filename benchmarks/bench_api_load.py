@@ -15,6 +15,9 @@ once (its time is reported), so the timed window measures the served, cached sta
 running server is in.
 
     PYTHONPATH=src python benchmarks/bench_api_load.py [--clients 200] [--duration 30] [--seed 0]
+
+The load comes from aiohttp (the ``bench`` extra), or from httpx with ``--client httpx``;
+everything else (start-up, warm-up) uses the standard library only.
 """
 
 from __future__ import annotations
@@ -30,10 +33,13 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections import defaultdict
 from importlib.metadata import version
+from importlib.util import find_spec
+from urllib.parse import urlencode
 
-import httpx
 import numpy as np
 
 TRIANGLE_YEARS = (1949, 1991)
@@ -91,13 +97,19 @@ def start_server(port: int) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL)
 
 
+def fetch(url: str, params: list[tuple[str, str]] | None = None, timeout: float = 120.0) -> bytes:
+    """GET ``url`` with the standard library (no client library needed outside the timed load)."""
+    with urllib.request.urlopen(url + (f"?{urlencode(params)}" if params else ""), timeout=timeout) as response:
+        return response.read()
+
+
 def wait_until_up(base: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if httpx.get(base + "/api/info", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
+            fetch(base + "/api/info", timeout=2)
+            return
+        except OSError:  # refused while uvicorn starts (urllib's URLError is an OSError)
             pass
         time.sleep(0.1)
     raise RuntimeError(f"the server at {base} did not answer in {timeout:.0f} s")
@@ -125,6 +137,8 @@ async def load(base: str, clients: int, duration: float, seed: int, library: str
             async with session.get(url, params=params) as response:
                 return response.status, await response.read()
     else:
+        import httpx  # only this branch needs it: the bench extra installs aiohttp
+
         limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
         session = httpx.AsyncClient(base_url=base, limits=limits, timeout=60.0)
         failures = (httpx.HTTPError,)
@@ -162,10 +176,12 @@ def in_process_baseline(repeat: int, seed: int) -> dict[str, list[float]]:
     from realpolitik.datasets import cold_war_triangle
     from realpolitik.sim.scenario import load_scenario
     from realpolitik.web.history import CORE_DYADS, History
+    from realpolitik.web.scenario import capability_source
     from realpolitik.web.views import balance_view, stances_view, triangle_view, triangle_year_view
 
     history = History(cold_war_triangle())
     scenario = load_scenario()
+    source = capability_source(scenario)  # as create_app does, once
     for year in range(HISTORY_YEARS[0], HISTORY_YEARS[1] + 1):
         history.balance(year)  # warm, as the server is
     rng = random.Random(seed)
@@ -178,7 +194,8 @@ def in_process_baseline(repeat: int, seed: int) -> dict[str, list[float]]:
 
     calls = {
         "/api/triangle": lambda: triangle_view(history),
-        "/api/triangle/{year}": lambda: triangle_year_view(history, scenario, rng.randint(*TRIANGLE_YEARS)),
+        "/api/triangle/{year}": lambda: triangle_year_view(history, scenario, rng.randint(*TRIANGLE_YEARS),
+                                                             source=source),
         "/api/stances": lambda: stances_view(history, list(CORE_DYADS), *HISTORY_YEARS),
         "/api/events (page of 15)": lambda: events(15),
         "/api/events (chart, ≤1000)": lambda: events(1000),
@@ -210,12 +227,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="client library (default: aiohttp when installed; httpx costs more CPU per request)")
     args = parser.parse_args(argv)
     if args.client is None:
-        try:
-            import aiohttp  # noqa: F401
-
-            args.client = "aiohttp"
-        except ImportError:
-            args.client = "httpx"
+        args.client = "aiohttp" if find_spec("aiohttp") else "httpx"
+    if find_spec(args.client) is None:
+        parser.error(f"the load needs the '{args.client}' package (pip install -e '.[bench]' installs aiohttp)")
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -228,13 +242,12 @@ def main(argv: list[str] | None = None) -> int:
         wait_until_up(base)
         print(f"server up in {time.perf_counter() - t:.1f} s: realpolitik serve --host 127.0.0.1 --port {port}")
         t = time.perf_counter()
-        with httpx.Client(base_url=base, timeout=120) as warm:
-            for year in range(HISTORY_YEARS[0], HISTORY_YEARS[1] + 1):
-                warm.get(f"/api/balance/{year}").raise_for_status()
-            rng = random.Random(args.seed)
-            for name, _ in MIX:
-                url, params = request_for(name, rng)
-                warm.get(url, params=query_pairs(params)).raise_for_status()
+        for year in range(HISTORY_YEARS[0], HISTORY_YEARS[1] + 1):
+            fetch(f"{base}/api/balance/{year}")  # an answer but 200 raises urllib's HTTPError
+        rng = random.Random(args.seed)
+        for name, _ in MIX:
+            url, params = request_for(name, rng)
+            fetch(base + url, query_pairs(params))
         print(f"warm-up (balance of all {HISTORY_YEARS[1] - HISTORY_YEARS[0] + 1} years computed once, "
               f"exact frustration index): {time.perf_counter() - t:.1f} s")
 

@@ -439,13 +439,14 @@ def run_and_watch(page, runs: int) -> dict:
 def check_result_drawn(page, result: dict) -> None:
     """The band chart, the pattern strips and both periodizations show the job's result."""
     expect(page.locator("#sim-result")).to_be_visible()
-    traces = page.evaluate("document.getElementById('sim-chart').data.map((t) => ({name: t.name, y: t.y}))")
+    traces = page.evaluate("document.getElementById('sim-chart').data.map((t) => ({y: t.y, fill: t.fill || null}))")
     assert len(traces) == 4 * len(result["dyads"]) == 12
     for i, band in enumerate(result["dyads"]):
-        p05, p95, p50, told = (traces[4 * i + k]["y"] for k in range(4))
-        assert np.allclose(p05, band["p05"]) and np.allclose(p95, band["p95"]) and np.allclose(p50, band["p50"])
-        assert told == band["history"]
-        assert all(lo <= hi for lo, hi in zip(p05, p95))
+        p05, p95, p50, told = (traces[4 * i + k] for k in range(4))
+        assert np.allclose(p05["y"], band["p05"]) and np.allclose(p95["y"], band["p95"])
+        assert np.allclose(p50["y"], band["p50"]) and told["y"] == band["history"]
+        # the shaded band is the area between the two: p95 fills down to the trace just before it, p05
+        assert (p05["fill"], p95["fill"], p50["fill"]) == (None, "tonexty", None)
     strips = page.evaluate("document.getElementById('sim-strips').data.map((t) => [t.base[0], t.x.length])")
     per_row = {base: sum(n for b, n in strips if b == base) for base in (0, 1)}  # model below, history above
     assert per_row == {0: len(result["years"]), 1: len(result["years"])}

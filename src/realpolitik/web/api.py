@@ -31,11 +31,15 @@ MAX_DYADS = 12
 
 @dataclass(frozen=True)
 class WebState:
-    """What the routes read: the history, the scenario to simulate, and the job manager."""
+    """What the routes read: the history, the scenario to simulate, and the job manager.
+
+    ``capability_source`` is read from the scenario file once, not at every request.
+    """
 
     history: History
     scenario: Scenario
     jobs: JobManager
+    capability_source: str
     data: str = "the shipped cold_war_triangle dataset"
 
 
@@ -160,7 +164,7 @@ def triangle_year(state: State, year: Annotated[int, Path(description="A year of
     history = state.history
     if not history.start <= year <= history.end:
         raise invalid(("path", "year"), f"year: the triangle spans {history.start}-{history.end} (got {year})")
-    return triangle_year_view(history, state.scenario, year)
+    return triangle_year_view(history, state.scenario, year, source=state.capability_source)
 
 
 @router.get("/balance/{year}", response_model=schemas.BalanceOut, summary="Structural balance of one year")
@@ -180,6 +184,7 @@ def scenario(state: State) -> dict[str, object]:
 
 
 def _job_view(job: Job, *, with_result: bool = True) -> dict[str, object]:
+    """A job as JSON; ``job`` must be a snapshot from the manager, so its fields agree with each other."""
     return {
         "id": job.id, "status": job.status, "progress": job.progress, "done": job.done, "total": job.total,
         "created": job.created, "finished": job.finished, "error": job.error, "request": job.payload,
@@ -218,14 +223,14 @@ def start_simulation(state: State, request: schemas.SimulationRequest, response:
 @router.get("/simulations", response_model=schemas.JobsOut, summary="Simulation jobs kept by the server")
 def list_simulations(state: State) -> dict[str, object]:
     """Every stored job, oldest first, without results."""
-    return {"jobs": [_job_view(j, with_result=False) for j in state.jobs.jobs()]}
+    return {"jobs": [_job_view(j, with_result=False) for j in state.jobs.snapshots()]}
 
 
 @router.get("/simulations/{job_id}", response_model=schemas.JobOut, summary="A simulation's progress and result",
             responses=_NOT_FOUND)
 def get_simulation(state: State, job_id: Annotated[str, Path(max_length=64)]) -> dict[str, object]:
     """Status and progress (0-1); when done, the ensemble band against history and both periodizations."""
-    job = state.jobs.get(job_id)
+    job = state.jobs.snapshot(job_id)
     if job is None:
         raise HTTPException(404, f"no simulation job '{job_id}' (finished jobs are kept only for a while)")
     return _job_view(job)

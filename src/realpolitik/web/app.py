@@ -29,6 +29,7 @@ from .api import WebState, router
 from .errors import validation_error_handler
 from .history import History
 from .jobs import JobManager
+from .scenario import capability_source
 
 __all__ = ["STATIC", "create_app", "plotly_js_path"]
 
@@ -91,7 +92,8 @@ def create_app(
         lifespan=lifespan,
     )
     source = f"the event file {Path(data).name}" if data is not None else "the shipped cold_war_triangle dataset"
-    app.state.realpolitik = WebState(history=history, scenario=reference, jobs=jobs, data=source)
+    app.state.realpolitik = WebState(history=history, scenario=reference, jobs=jobs,
+                                     capability_source=capability_source(reference), data=source)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
 
     @app.exception_handler(RealpolitikError)
@@ -101,15 +103,18 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         # Starlette's 405 names the methods of the first route matching the path only (GET of
-        # /api/simulations/{id}, not its DELETE); the Allow header must name them all.
+        # /api/simulations/{id}, not its DELETE); the Allow header must name them all. The GET
+        # catch-all of unknown API paths counts for none: POST /api/nothing is a 404, not a 405.
         if exc.status_code == 405:
             allowed = set()
             for route in [*router.routes, *app.router.routes]:  # the API's own, then the page's
                 methods = getattr(route, "methods", None)
-                if methods and route.matches(request.scope)[0] != Match.NONE:
+                if methods and route is not catch_all and route.matches(request.scope)[0] != Match.NONE:
                     allowed |= methods
             if allowed:
                 exc.headers = {**(exc.headers or {}), "Allow": ", ".join(sorted(allowed))}
+            elif catch_all.matches(request.scope)[0] != Match.NONE:
+                exc = HTTPException(404, f"no API endpoint {request.url.path}; /openapi.json lists them")
         return await http_exception_handler(request, exc)
 
     @app.middleware("http")
@@ -133,6 +138,8 @@ def create_app(
     @app.get("/api/{rest:path}", include_in_schema=False)
     def unknown_api(rest: str) -> None:
         raise HTTPException(404, f"no API endpoint /api/{rest}; /openapi.json lists them")
+
+    catch_all = next(r for r in app.router.routes if getattr(r, "endpoint", None) is unknown_api)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

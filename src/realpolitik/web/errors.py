@@ -45,6 +45,12 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
         if error.get("type") == "extra_forbidden":
             msg = (f"unknown model parameter; known: {', '.join(PARAMETERS)}" if loc[:2] == ["body", "set"]
                    else "unknown field; /openapi.json gives the request's fields")
+        if error.get("type") == "json_invalid":  # loc ["body", N]: N is a character position, not an index
+            where = f" at character {loc[1]}" if len(loc) > 1 and isinstance(loc[1], int) else ""
+            reason = (error.get("ctx") or {}).get("error")
+            detail.append({"loc": loc, "msg": f"body: invalid JSON{where}" + (f" ({reason})" if reason else ""),
+                           "type": "json_invalid"})
+            continue
         name = field_name(loc)
         detail.append({"loc": loc, "msg": msg if msg.startswith(f"{name}:") else f"{name}: {msg}",
                        "type": str(error.get("type", "value_error"))})

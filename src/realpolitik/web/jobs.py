@@ -5,6 +5,10 @@ fetches the result when it is done, so the server never holds a request open for
 length of a simulation. Simulations run in threads (numpy releases the GIL in its
 kernels), so the event loop keeps answering. At most ``max_active`` jobs are queued or
 running; at most ``max_stored`` are kept, the oldest finished ones evicted first.
+
+A job's thread changes its fields under the manager's lock, and the manager hands out only
+copies made under that lock: a reader never sees a job half finished (status "done" but no
+result yet, or "done" for a job cancelled as it finished).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = ["Cancelled", "Job", "JobManager", "Progress", "TooBusy"]
@@ -63,7 +67,11 @@ class Job:
 
 
 class JobManager:
-    """Runs work in a thread pool and keeps the jobs' state for polling."""
+    """Runs work in a thread pool and keeps the jobs' state for polling.
+
+    Every method returns a snapshot of the job (a copy taken under the lock), never the
+    job the worker thread is changing; poll :meth:`snapshot` to follow a job.
+    """
 
     def __init__(self, *, workers: int = 2, max_active: int = 4, max_stored: int = 32) -> None:
         if workers < 1 or max_active < 1 or max_stored < max_active:
@@ -74,7 +82,10 @@ class JobManager:
         self._lock = threading.Lock()
 
     def submit(self, work: Callable[[Progress], Any], *, total: int, payload: Any = None) -> Job:
-        """Queue ``work(progress)``; raises :class:`TooBusy` when ``max_active`` jobs are pending."""
+        """Queue ``work(progress)`` and return the new job's snapshot.
+
+        Raises :class:`TooBusy` when ``max_active`` jobs are queued or running.
+        """
         with self._lock:
             if sum(j.active for j in self._jobs.values()) >= self.max_active:
                 raise TooBusy(f"{self.max_active} simulations are already queued or running; try again shortly")
@@ -84,7 +95,7 @@ class JobManager:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="realpolitik-job")
             self._pool.submit(self._run, job, work)
-        return job
+            return replace(job)
 
     def _evict(self) -> None:
         """Drop the oldest finished jobs until there is room for one more (lock held)."""
@@ -108,31 +119,35 @@ class JobManager:
         try:
             result = work(progress)
         except Cancelled:
-            outcome = {"status": "cancelled"}
+            outcome: dict[str, Any] = {"status": "cancelled"}
         except Exception as exc:  # the job records any failure; the server goes on
             log.exception("job %s failed", job.id)
             outcome = {"status": "failed", "error": str(exc) or type(exc).__name__}
         else:
             outcome = {"status": "done", "result": result, "done": job.total}
-        with self._lock:
+        with self._lock:  # every field at once: a snapshot sees the job running or finished, nothing between
+            if job.cancel_requested and outcome["status"] == "done":  # cancelled as it finished
+                outcome = {"status": "cancelled"}
             for key, value in outcome.items():
                 setattr(job, key, value)
-            if job.cancel_requested and job.status == "done":
-                job.status, job.result = "cancelled", None
             job.finished = time.time()
 
-    def get(self, job_id: str) -> Job | None:
-        """The job, or None when it never existed or was evicted."""
+    def snapshot(self, job_id: str) -> Job | None:
+        """A copy of the job as it stands, or None when it never existed or was evicted."""
         with self._lock:
-            return self._jobs.get(job_id)
+            job = self._jobs.get(job_id)
+            return None if job is None else replace(job)
 
-    def jobs(self) -> list[Job]:
-        """Every stored job, oldest first."""
+    def snapshots(self) -> list[Job]:
+        """Copies of every stored job, oldest first."""
         with self._lock:
-            return list(self._jobs.values())
+            return [replace(job) for job in self._jobs.values()]
 
     def cancel(self, job_id: str) -> Job | None:
-        """Stop a queued or running job (it stops after its current chunk); forget a finished one."""
+        """Stop a queued or running job (it stops after its current chunk); forget a finished one.
+
+        Returns the job's snapshot as the request left it, or None for an unknown job.
+        """
         with self._lock:
             job = self._jobs.get(job_id)
             if job is None:
@@ -143,7 +158,7 @@ class JobManager:
                     job.status, job.finished = "cancelled", time.time()
             else:
                 del self._jobs[job_id]
-            return job
+            return replace(job)
 
     def shutdown(self) -> None:
         """Cancel every pending job and stop the pool without waiting for running work.

@@ -264,12 +264,14 @@ class ScenarioOut(_Out):
     parameters: list[Parameter]
 
 
-#: One optional, bounded field per model parameter: ``{"speed": 0.5}``.
+#: One optional, bounded field per model parameter: ``{"speed": 0.5}``. Python's JSON reader
+#: takes ``NaN`` and ``Infinity``; they are refused as not finite, not as out of bounds.
 ParameterValues = create_model(
     "ParameterValues",
-    __config__=ConfigDict(extra="forbid", strict=True),
+    __config__=ConfigDict(extra="forbid", strict=True, allow_inf_nan=False),
     __doc__="Model parameters to set; the others keep the scenario's values.",
-    **{name: (float | None, Field(default=None, ge=lo, le=hi)) for name, (lo, hi) in PARAMETERS.items()},
+    **{name: (float | None, Field(default=None, ge=lo, le=hi, allow_inf_nan=False))
+       for name, (lo, hi) in PARAMETERS.items()},
 )
 
 

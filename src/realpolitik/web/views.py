@@ -8,7 +8,7 @@ from ..plots import DYAD_COLOURS, PATTERN_COLOURS
 from ..relations import Relations
 from ..sim.scenario import Scenario
 from .history import CORE, PATTERN_LABELS, History
-from .scenario import capability_shares, capability_source
+from .scenario import capability_shares
 
 __all__ = ["balance_view", "period_rows", "stances_view", "triangle_view", "triangle_year", "triangle_year_view"]
 
@@ -96,8 +96,12 @@ def _caption(year: int, info: dict[str, object]) -> str:
     return text
 
 
-def triangle_year_view(history: History, scenario: Scenario, year: int) -> dict[str, object]:
-    """What the diagram of one year draws: each dyad's stance and sign, each actor's capability."""
+def triangle_year_view(history: History, scenario: Scenario, year: int, *, source: str) -> dict[str, object]:
+    """What the diagram of one year draws: each dyad's stance and sign, each actor's capability.
+
+    ``source`` is :func:`~realpolitik.web.scenario.capability_source` of the scenario, computed
+    once by the caller: it reads the scenario file.
+    """
     row = history.triangle_row(year)
     info = triangle_year(row)
     shares = capability_shares(scenario, year)
@@ -114,7 +118,7 @@ def triangle_year_view(history: History, scenario: Scenario, year: int) -> dict[
     ]
     return {**{k: info[k] for k in ("year", "pattern", "label", "pivot", "outcast")},
             "caption": _caption(year, info), "nodes": nodes, "edges": edges,
-            "capability_source": capability_source(scenario)}
+            "capability_source": source}
 
 
 def balance_view(history: History, year: int) -> dict[str, object]:
