@@ -84,12 +84,12 @@ class State(mesa.Agent):
         theta = intent * (c * reach * offence * deterred)
         threat = -theta + c * (theta.sum() - theta)
 
-        # ideology: affinity of my position with each state's, discounted by the threat I face
+        # ideology: affinity of my position with each state's, discounted by the threats I face from others
         economy, militancy = positions[:, 0], positions[:, 1]
         de = np.abs(economy[i] - economy)
         dm = np.abs(militancy[i] - militancy)
         ideology = (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * dm) - de * militancy[i]
-        ideology *= 1.0 - min(1.0, theta.sum())
+        ideology *= 1.0 - np.minimum(1.0, theta.sum() - theta)  # threats from the others, not from j
 
         # coexistence: the shared interest of nuclear powers that do not preach revolution
         coexistence = np.minimum(nuclear[i], nuclear) * (1.0 - np.maximum(militancy[i], militancy))

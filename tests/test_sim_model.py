@@ -92,6 +92,53 @@ def test_a_threatened_state_discounts_ideology_in_proportion_to_the_threat():
     overwhelmed = driver_terms(stances(3, {(B, A): -1.0}), world(3, ideology=positions, proximity=near,
                                                               nuclear=[0, 1, 0], deployment=posted), 0, 1.0)
     assert overwhelmed["ideology"][0, A, C] == pytest.approx(0.0)
+    # B's threat does not soften A's enmity toward B's own creed (only threats from others would)
+    assert overwhelmed["ideology"][0, A, B] == pytest.approx(safe[A, B]) and safe[A, B] < 0
+
+
+def test_every_driver_equals_its_formula_summed_term_by_term():
+    """Five states, random stances and inputs: the vectorised drivers against plain loops over the formulas."""
+    rng = np.random.default_rng(3)
+    n = 5
+    cap = rng.uniform(0.1, 1.0, n)
+    positions = rng.uniform(0, 1, (n, 2))
+    nuclear = np.array([1.0, 0.3, 0.0, 1.0, 0.0])
+    deployment = rng.uniform(0, 1, (n, n)) * (rng.random((n, n)) < 0.4)
+    aid = rng.uniform(0, 1, (n, n)) * (rng.random((n, n)) < 0.4)
+    np.fill_diagonal(deployment, 0.0)
+    np.fill_diagonal(aid, 0.0)
+    prox = rng.uniform(0, 1, (n, n))
+    prox = (prox + prox.T) / 2
+    ex = world(n, capability=cap, ideology=positions, nuclear=nuclear, deployment=deployment, aid=aid, proximity=prox)
+    R = rng.uniform(-1, 1, (1, n, n))
+    R[0][np.diag_indices(n)] = 0.0
+    terms = driver_terms(R, ex, 0, 0.7)
+    c, r, h = ex.capability[0], R[0], np.maximum(0.0, -R[0])
+    theta = threat(ex, R)
+    affinity = ideology_affinity(positions)
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                continue
+            thirds = [k for k in range(n) if k not in (i, j)]
+            norm = sum(c[k] for k in thirds)
+            reach = min(1.0, prox[i, j] + deployment[j, i])
+            offence = (1 + nuclear[j] * (1 - nuclear[i]) + deployment[j, i]) / 3
+            intent = max(h[j, i], deployment[j, i])
+            deterred = 1 - min(nuclear[i], nuclear[j])
+            assert theta[i, j] == pytest.approx(c[j] * reach * offence * intent * deterred)
+            pressed = min(1.0, sum(theta[i, k] for k in range(n) if k != j))
+            assert terms["ideology"][0, i, j] == pytest.approx((1 - pressed) * affinity[i, j])
+            assert terms["threat"][0, i, j] == pytest.approx(-theta[i, j] + c[j] * sum(theta[i, k] for k in thirds))
+            assert terms["balance"][0, i, j] == pytest.approx(sum(c[k] * r[i, k] * r[k, j] for k in thirds) / norm)
+            quarrels = sum(c[k] * h[j, k] * (1 - h[i, k]) for k in thirds) / norm
+            dependence = aid[j, i] * max(0.0, c[j] - c[i]) / (c[j] + c[i])
+            expected = aid[i, j] + aid[j, i] - 0.7 * (dependence + aid[i, j] * quarrels)
+            assert terms["patronage"][0, i, j] == pytest.approx(expected)
+            pivot = sum(c[k] * (1 - h[i, k]) * (h[j, k] + h[k, j]) / 2 for k in thirds) / norm
+            assert terms["pivot"][0, i, j] == pytest.approx(pivot)
+            coexist = min(nuclear[i], nuclear[j]) * (1 - max(positions[i, 1], positions[j, 1]))
+            assert terms["coexistence"][0, i, j] == pytest.approx(coexist)
 
 
 def test_coexistence_binds_nuclear_powers_in_proportion_to_their_moderation():

@@ -45,11 +45,11 @@ def test_the_split_lasts_1962_1979(evaluation):
     assert share(evaluation, "split_enmity") >= THRESHOLD
 
 
-@pytest.mark.xfail(strict=True, reason="not met: the model's US-PRC rapprochement comes by 1975 in about 12 % of runs")
+@pytest.mark.xfail(strict=True, reason="not met: the model's US-PRC rapprochement comes by 1975 in about 21 % of runs")
 def test_the_rapprochement_comes_by_1975(evaluation):
     assert share(evaluation, "rapprochement") >= THRESHOLD
 
 
-@pytest.mark.xfail(strict=True, reason="not met: the triangle agrees with history in about 44 % of years")
+@pytest.mark.xfail(strict=True, reason="not met: the triangle agrees with history in about 42 % of years")
 def test_the_triangle_periodization_agrees_with_history(evaluation):
     assert evaluation.agreement >= 0.75

@@ -2,7 +2,7 @@
 
 Method
 ------
-``calibrate`` fits the driver weights (ideology, threat, balance, patronage), the cost of
+``calibrate`` fits the driver weights (ideology, coexistence, threat, balance, patronage, pivot), the cost of
 patronage, the reciprocity share, the speed of adjustment and the noise to the observed
 yearly undirected stance of the chosen dyads (by default the three core dyads of the
 triangle) over a training window (1949–1969 by default), and nothing later:

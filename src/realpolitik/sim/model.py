@@ -1,12 +1,13 @@
-"""The alignment model: stances move toward what ideology, threat, balance, patronage and reciprocity call for.
+"""The alignment model: stances move toward what ideology, coexistence, threat, balance, patronage, the pivot
+and reciprocity call for.
 
 State: a directed stance R[i, j] in [-1, 1] for every pair of states, for many runs at
 once (arrays shaped runs × n × n). Each step (a quarter by default) every state moves its
 stance toward each other state part of the way toward a target, with seeded noise:
 
     R ← clip(R + speed · (T − R) + noise · ε, −1, 1),   ε ~ N(0, 1) per run, step and dyad,
-    T = (1 − ρ) · tanh(w_ideology·I + w_coexistence·C + w_threat·Θ + w_balance·B + w_patronage·P + w_pivot·V)
-        + ρ · Rᵀ,
+    T = (1 − ρ) · tanh(w_ideology·(1 − s)·I + w_coexistence·C + w_threat·Θ + w_balance·B + w_patronage·P
+                       + w_pivot·V) + ρ · Rᵀ,
 
 with ρ the ``reciprocity`` parameter, a share in [0, 1). Every driver is scaled to about
 [−1, 1] so that the weights can be compared. The drivers, for i's stance toward j (c is
@@ -27,11 +28,13 @@ capability relative to the strongest state, h_ij = max(0, −R_ij) is i's hostil
   militancy toward the other camp: the doctrine of peaceful coexistence decoupled the
   difference of systems from the expectation of war.
 
-  A state indulges its ideology only as far as it is secure: the affinity is multiplied by
-  1 − s_i, with s_i = min(1, Σ_j θ_ij) the whole threat i faces (below). Walt (1987) found
-  ideological solidarity strongest among secure states and the first thing sacrificed
-  when a threat is grave; the article's "realpolitik beating ideology" is this rule. It
-  adds no parameter: the threat is the same θ the threat driver uses.
+  A state indulges its ideology only as far as it is secure: i's affinity toward j is
+  multiplied by 1 − s_ij, with s_ij = min(1, Σ_{k ≠ j} θ_ik) the threat i faces from
+  states other than j (below). Walt (1987) found ideological solidarity strongest among
+  secure states and the first thing sacrificed when a threat is grave: a threatened state
+  takes partners whatever their creed — the article's "realpolitik beating ideology". The
+  threat from j itself is left out, so it never softens i's ideological enmity toward the
+  state that threatens it. The rule adds no parameter: θ is the threat driver's.
 * **coexistence** — the shared interest of two nuclear powers in not fighting
   (Schelling & Halperin 1961: arms control as cooperation between adversaries):
 
@@ -159,7 +162,7 @@ class Exogenous:
     times: np.ndarray  # (T,) decimal year at the start of each step
     capability: np.ndarray  # (T, n) relative to the strongest state
     ideology: np.ndarray  # (T, n, 2)
-    nuclear: np.ndarray  # (T, n) 0/1
+    nuclear: np.ndarray  # (T, n) deliverable force in [0, 1], 1 a secure second strike
     deployment: np.ndarray  # (T, n, n) forces of i posted against j
     aid: np.ndarray  # (T, n, n) from patron i to client j
     war: np.ndarray  # (T, n, n) bool, symmetric
@@ -235,7 +238,7 @@ def exogenous(scenario: Scenario, *, start: float | None = None, end: float | No
 
 
 def ideology_affinity(positions: np.ndarray) -> np.ndarray:
-    """I[i, j] = (1 − Δe)(1 − 2Δm) − Δe·m_i for positions shaped n × (economy, militancy)."""
+    """I[i, j] = (1 − Δe)·max(−1, 1 − 2·SCHISM·Δm) − Δe·m_i for positions shaped n × (economy, militancy)."""
     economy, militancy = positions[:, 0], positions[:, 1]
     de = np.abs(economy[:, None] - economy[None, :])
     dm = np.abs(militancy[:, None] - militancy[None, :])
@@ -270,8 +273,9 @@ def driver_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float) ->
     theta = threat_to(R, ex, t)
     total = theta.sum(axis=2, keepdims=True)  # all the threats i faces
     threat = -theta + c[None, None, :] * (total - theta)
-    security = np.minimum(1.0, total)  # how much i's survival is at stake
-    ideology = (1.0 - security) * ideology_affinity(ex.ideology[t])[None]
+    # what threatens i from elsewhere makes it care less about j's creed; j's own threat does not soften it
+    pressed = np.minimum(1.0, total - theta)
+    ideology = (1.0 - pressed) * ideology_affinity(ex.ideology[t])[None]
     coexistence = np.broadcast_to(coexistence_interest(ex.nuclear[t], ex.ideology[t][:, 1]), R.shape)
 
     others = c.sum() - c[:, None] - c[None, :]  # Σ c_k over k ≠ i, j
