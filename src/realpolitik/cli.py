@@ -388,6 +388,36 @@ def simulate(
 
 
 @app.command()
+def drivers(
+    scenario_file: ScenarioArgument = None,
+    runs: RunsOption = 100,
+    seed: SeedOption = 0,
+    start: FromOption = None,
+    end: ToOption = None,
+    sets: SetOption = None,
+    drops: DropOption = None,
+    dyads: Annotated[
+        Optional[str], typer.Option("--dyads", help="Directed dyads SRC-TGT, comma-separated (default: the triangle).")
+    ] = None,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Why the model moves: each driver's weighted pull on each directed stance, per year."""
+    from .sim.explain import driver_pulls
+
+    _check_years(start, end)
+    scenario = _scenario(scenario_file, sets, drops)
+    pairs = None
+    if dyads:
+        pairs = [tuple(part.strip().split("-")) for part in dyads.split(",") if part.strip()]
+        bad = [p for p in pairs if len(p) != 2]
+        if bad:
+            raise RealpolitikError(f"--dyads: '{'-'.join(bad[0])}' is not SRC-TGT")
+    pulls = driver_pulls(_ensemble(scenario, runs, seed, "local", None), scenario, pairs)
+    keep = pulls["year"].between(start or 0, end or 9999)
+    _emit(pulls[keep], fmt, title=f"{scenario.name}: weighted pull of each driver, {runs} runs, seed {seed}")
+
+
+@app.command()
 def compare(
     scenario_file: ScenarioArgument = None,
     alternative: Annotated[Optional[Path], typer.Option("--alt", help="Alternative scenario TOML.")] = None,

@@ -14,6 +14,7 @@ from .relations import FREQUENCIES, Relations
 __all__ = [
     "DYAD_COLOURS",
     "PATTERN_COLOURS",
+    "plot_driver_pulls",
     "plot_dyad_stance",
     "plot_model_against_history",
     "plot_signed_network",
@@ -220,4 +221,35 @@ def plot_model_against_history(
         ax.grid(axis="y", alpha=0.3)
     axes[0].legend(loc="lower left", frameon=False, ncol=3, fontsize=8)
     axes[0].set_title(title or "History against the model")
+    return fig
+
+
+#: A colour per driver of the alignment model, for the driver figures.
+DRIVER_COLOURS = {
+    "ideology": "#c0392b",
+    "coexistence": "#16a085",
+    "threat": "#7f8c8d",
+    "balance": "#8e44ad",
+    "patronage": "#d68910",
+    "pivot": "#2471a3",
+    "reciprocity": "#a6acaf",
+}
+
+
+def plot_driver_pulls(pulls: pd.DataFrame, dyads: Sequence[tuple[str, str]], *, title: str | None = None) -> Figure:
+    """One panel per directed dyad: each driver's weighted pull (``driver_pulls``) and the mean stance."""
+    fig = Figure(figsize=(11, 2.4 * len(dyads)), layout="constrained")
+    axes = fig.subplots(len(dyads), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, (a, b) in zip(axes, dyads):
+        rows = pulls[(pulls["src"] == a) & (pulls["tgt"] == b)]
+        years = rows["year"] + 0.5
+        for name, colour in DRIVER_COLOURS.items():
+            if name in rows and rows[name].abs().max() > 0.02:  # leave out drivers that never pull
+                ax.plot(years, rows[name], color=colour, lw=1.4, label=name)
+        ax.plot(years, rows["stance"], color="black", lw=2.2, label="stance (mean)")
+        ax.axhline(0, color="#555", lw=0.8)
+        ax.set_ylabel(f"{a} → {b}")
+        ax.grid(axis="y", alpha=0.3)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+    axes[0].set_title(title or "What pulls each stance: weighted drivers")
     return fig

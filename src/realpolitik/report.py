@@ -12,6 +12,7 @@ from . import datasets
 from ._errors import RealpolitikError
 from .citations import bibliography, citation_keys
 from .plots import (
+    plot_driver_pulls,
     plot_dyad_stance,
     plot_model_against_history,
     plot_signed_network,
@@ -28,6 +29,9 @@ __all__ = ["CORE", "KEY_EVENTS", "ReportResult", "core_dyad_table", "write_repor
 
 CORE = ("USA", "USSR", "PRC")
 CORE_DYADS = (("PRC", "USSR"), ("PRC", "USA"), ("USA", "USSR"))
+
+#: Directed stances whose drivers the report draws: Beijing and Washington, Beijing and Moscow.
+DRIVER_DYADS = (("PRC", "USA"), ("USA", "PRC"), ("PRC", "USSR"), ("USSR", "PRC"))
 
 #: Years whose triangle diagram the report draws: alliance, split, rapprochement, normalisation.
 DIAGRAM_YEARS = (1952, 1966, 1975, 1988)
@@ -91,6 +95,7 @@ def _model_section(out: Path, observed: Relations, history: pd.DataFrame, runs: 
     """History against the model: the ensemble band of each core dyad, both periodizations."""
     from .sim.compare import ensemble_patterns, pattern_shares
     from .sim.ensemble import simulate
+    from .sim.explain import driver_pulls
     from .sim.scenario import load_scenario
 
     scenario = load_scenario()
@@ -114,12 +119,19 @@ def _model_section(out: Path, observed: Relations, history: pd.DataFrame, runs: 
         for y, p in zip(side["year"], history["pattern"])
     ]
     agree = (side["history"] == side["model (ensemble mean)"]).mean()
+    plot_driver_pulls(driver_pulls(ensemble, scenario, DRIVER_DYADS), DRIVER_DYADS).savefig(out / "drivers.png",
+                                                                                            dpi=100)
     return f"""<h2>History against the model</h2>
 <p>The reference scenario <code>{html.escape(scenario.name)}</code>, with the weights calibrated on 1949–1969
 only, run {runs} times (seed 0). The model's yearly triangle pattern matches history in {agree:.0%} of years;
 <code>docs/model.md</code> discusses the fit and what the model still misses.</p>
 <img src="model.png" alt="Ensemble band against history">
-{_html_table(side)}"""
+{_html_table(side)}
+<h3>What moves the model</h3>
+<p>Each driver's weighted pull on a directed stance (weight × driver, mean over runs), beside the stance itself:
+positive pulls draw the stance up, negative ones down, through the tanh of their sum
+(<code>realpolitik drivers</code> prints the numbers).</p>
+<img src="drivers.png" alt="Weighted pull of each driver on the core stances">"""
 
 
 def _key_events(events: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,73 @@
+"""Why the model moves: each driver's weighted pull on a stance, year by year.
+
+A stance follows its target, so the target's parts say what moved it: ideology (after the
+security discount), coexistence, threat, balance, patronage and the pivot, each times its
+weight, summed inside the tanh, and the reciprocity share mixed in outside it. The drivers
+are evaluated on every run's yearly mean stances at the middle of each year, and averaged
+over runs; a quarter's own state differs a little from its year's mean, so this is a
+reading of the ensemble, not a replay of its steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .._errors import RealpolitikError
+from .ensemble import Ensemble
+from .model import TARGET_DRIVERS, driver_terms, exogenous
+from .scenario import Scenario
+
+__all__ = ["TRIANGLE", "driver_pulls"]
+
+TRIANGLE = ("USA", "USSR", "PRC")
+
+
+def driver_pulls(
+    ensemble: Ensemble, scenario: Scenario, dyads: Sequence[tuple[str, str]] | None = None
+) -> pd.DataFrame:
+    """Per year and directed dyad: every driver's weighted pull, their sum inside the tanh, and the target.
+
+    Columns: ``year, src, tgt``, one column per driver of ``TARGET_DRIVERS`` (weight × term,
+    mean over runs), ``pull`` (their sum), ``reciprocity`` (ρ × the other side's stance),
+    ``target`` ((1 − ρ)·tanh(pull) + ρ·Rᵀ, mean over runs) and ``stance`` (mean over runs).
+    ``dyads`` are ordered pairs (src, tgt); by default every ordered pair of the triangle's
+    three states when the scenario has them, else of all states.
+    """
+    if tuple(ensemble.codes) != tuple(scenario.codes):
+        raise RealpolitikError("the ensemble was not simulated from this scenario (its states differ)")
+    codes = list(scenario.codes)
+    if dyads is None:
+        core = TRIANGLE if set(TRIANGLE) <= set(codes) else tuple(codes)
+        dyads = [(a, b) for a in core for b in core if a != b]
+    for a, b in dyads:
+        for code in (a, b):
+            if code not in codes:
+                raise RealpolitikError(f"unknown state '{code}' in dyads; the scenario has {', '.join(codes)}")
+    src = np.array([codes.index(a) for a, _ in dyads])
+    tgt = np.array([codes.index(b) for _, b in dyads])
+
+    params = scenario.parameters
+    rho = params["reciprocity"]
+    ex = exogenous(scenario)
+    per_year = scenario.steps_per_year
+    rows = []
+    for y, year in enumerate(ensemble.years):
+        t = min(y * per_year + per_year // 2, ex.steps - 1)
+        R = ensemble.stances[:, y].astype(float)
+        terms = driver_terms(R, ex, t, params["patronage_cost"])
+        pulls = {name: params[name] * terms[name][:, src, tgt] for name in TARGET_DRIVERS}  # runs × dyads
+        total = sum(pulls.values())
+        answer = rho * terms["reciprocity"][:, src, tgt]
+        target = (1.0 - rho) * np.tanh(total) + answer
+        frame = pd.DataFrame({"year": int(year), "src": [a for a, _ in dyads], "tgt": [b for _, b in dyads]})
+        for name, value in pulls.items():
+            frame[name] = value.mean(axis=0)
+        frame["pull"] = total.mean(axis=0)
+        frame["reciprocity"] = answer.mean(axis=0)
+        frame["target"] = target.mean(axis=0)
+        frame["stance"] = R[:, src, tgt].mean(axis=0)
+        rows.append(frame)
+    return pd.concat(rows, ignore_index=True)

@@ -1,0 +1,80 @@
+"""Driver pulls: the target's parts, year by year, and what they say about the reference run."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from realpolitik._errors import RealpolitikError
+from realpolitik.sim.ensemble import simulate
+from realpolitik.sim.explain import driver_pulls
+from realpolitik.sim.model import TARGET_DRIVERS
+from realpolitik.sim.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario()
+
+
+@pytest.fixture(scope="module")
+def pulls(scenario):
+    return driver_pulls(simulate(scenario, runs=30, seed=4), scenario)
+
+
+def dyad(pulls, a, b, first, last):
+    rows = pulls[(pulls["src"] == a) & (pulls["tgt"] == b)]
+    return rows[rows["year"].between(first, last)]
+
+
+def test_one_run_adds_up_to_its_target(scenario):
+    one = driver_pulls(simulate(scenario, runs=1, seed=2), scenario, [("PRC", "USA"), ("USSR", "PRC")])
+    rho = scenario.parameters["reciprocity"]
+    assert np.allclose(one[list(TARGET_DRIVERS)].sum(axis=1), one["pull"])
+    assert np.allclose(one["target"], (1 - rho) * np.tanh(one["pull"]) + one["reciprocity"])
+    assert set(one["year"]) == set(range(scenario.start, scenario.end + 1)) and len(one) == 2 * 43
+
+
+def test_a_weight_of_zero_silences_its_driver_and_nothing_else(scenario):
+    ensemble = simulate(scenario, runs=4, seed=1)
+    base = driver_pulls(ensemble, scenario)
+    muted = driver_pulls(ensemble, scenario.with_parameters(pivot=0.0))
+    assert base["pivot"].abs().max() > 0.1 and (muted["pivot"] == 0).all()
+    others = [d for d in TARGET_DRIVERS if d != "pivot"]
+    assert np.allclose(base[others], muted[others])
+
+
+def test_the_split_is_ideological_and_the_us_courts_beijing_as_the_pivot(pulls):
+    prc_ussr = dyad(pulls, "PRC", "USSR", 1949, 1991).set_index("year")["ideology"]
+    assert (prc_ussr.loc[[1949, 1954, 1955]] > 0.3).all()  # one line, one camp
+    assert (prc_ussr.loc[1950:1952].abs() < 0.05).all()  # in the Korean War the US threat leaves no room for creed
+    assert (prc_ussr.loc[1957:1976] < -0.3).all()  # the schism, from de-Stalinisation to Mao's death
+    assert (dyad(pulls, "USA", "PRC", 1964, 1978)["pivot"] > 0.3).all()  # Washington outside a Sino-Soviet quarrel
+
+
+def test_the_soviet_threat_discounts_beijing_s_ideology_toward_washington(pulls):
+    prc_usa = dyad(pulls, "PRC", "USA", 1949, 1991).set_index("year")["ideology"]
+    assert prc_usa.loc[1966] < -1.0  # the Cultural Revolution's full hostility
+    assert prc_usa.loc[1974] > prc_usa.loc[1966] + 0.5  # same militancy, Soviet forces at the border
+
+
+def test_wrong_inputs_are_refused(scenario):
+    ensemble = simulate(scenario, runs=2, seed=0)
+    with pytest.raises(RealpolitikError, match="unknown state 'XX'"):
+        driver_pulls(ensemble, scenario, [("PRC", "XX")])
+    smaller = simulate(scenario.without_shocks("soviet-aid-india"), runs=2, seed=0)  # same states: accepted
+    assert len(driver_pulls(smaller, scenario)) == 6 * 43
+
+
+def test_cli_prints_the_pulls_as_csv():
+    out = subprocess.run([sys.executable, "-m", "realpolitik", "drivers", "--runs", "4", "--from", "1970", "--to",
+                          "1971", "--dyads", "PRC-USA", "--format", "csv"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert list(frame.columns) == ["year", "src", "tgt", *TARGET_DRIVERS, "pull", "reciprocity", "target", "stance"]
+    assert frame["year"].tolist() == [1970, 1971] and (frame["src"] == "PRC").all()
