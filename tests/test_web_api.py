@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import math
 import re
+import subprocess
+import sys
 import threading
 import time
 import warnings
@@ -19,8 +21,11 @@ with warnings.catch_warnings():  # starlette's test client announces a future mo
     from fastapi.testclient import TestClient
 
 import realpolitik as rp
+from realpolitik.colours import DRIVER_COLOURS
 from realpolitik.sim.compare import ensemble_patterns, pattern_shares
 from realpolitik.sim.ensemble import simulate
+from realpolitik.sim.explain import driver_pulls
+from realpolitik.sim.model import TARGET_DRIVERS
 from realpolitik.sim.scenario import PARAMETERS, load_scenario
 from realpolitik.store import EventStore
 from realpolitik.structure import SignedGraph, frustration_index, triad_census
@@ -30,7 +35,7 @@ from realpolitik.web import create_app
 from realpolitik.web import jobs as web_jobs
 from realpolitik.web.app import STATIC, plotly_js_path
 from realpolitik.web.jobs import Job, JobManager, TooBusy
-from realpolitik.web.schemas import MAX_RUNS
+from realpolitik.web.schemas import DRIVERS, MAX_RUNS
 from realpolitik.web.simulation import chunk_size
 
 CORE = ("USA", "USSR", "PRC")
@@ -445,6 +450,56 @@ def test_a_counterfactual_job_drops_shocks_and_sets_parameters(client):
     listed = client.get("/api/simulations").json()["jobs"]
     assert job["id"] in {j["id"] for j in listed} and all(j["result"] is None for j in listed)
     assert job["request"]["drop_shocks"] == ["soviet-aid-india"]
+
+
+def test_a_job_s_drivers_are_the_driver_pulls_of_its_own_counterfactual(client):
+    request = {"runs": 12, "seed": 5, "start": 1960, "end": 1978, "drop_shocks": ["soviet-border-1969"],
+               "set": {"speed": 0.5, "ideology": 3.0}}
+    job = wait_for(client, client.post("/api/simulations", json=request).json()["id"])
+    assert job["status"] == "done", job["error"]
+    result = job["result"]
+    assert result["driver_colours"] == DRIVER_COLOURS and list(result["driver_colours"]) == list(DRIVER_COLOURS)
+    assert set(DRIVERS) == {*TARGET_DRIVERS, "reciprocity"} == set(DRIVER_COLOURS)
+
+    scenario = load_scenario().with_parameters(speed=0.5, ideology=3.0).without_shocks("soviet-border-1969")
+    dyads = [("PRC", "USA"), ("USA", "PRC"), ("PRC", "USSR"), ("USSR", "PRC")]
+    ensemble = simulate(scenario, runs=12, seed=5)
+    pulls = driver_pulls(ensemble, scenario, dyads)
+    pulls = pulls[pulls["year"].between(1960, 1978)]
+    assert [(d["src"], d["tgt"], d["label"]) for d in result["drivers"]] == [(a, b, f"{a} → {b}") for a, b in dyads]
+    for d in result["drivers"]:
+        rows = pulls[(pulls["src"] == d["src"]) & (pulls["tgt"] == d["tgt"])].sort_values("year")
+        assert list(rows["year"]) == result["years"] == list(range(1960, 1979))
+        assert list(d["series"]) == list(DRIVERS)
+        for name in DRIVERS:
+            np.testing.assert_allclose(d["series"][name], rows[name], rtol=0, atol=1e-9, err_msg=name)
+        np.testing.assert_allclose(d["stance"], rows["stance"], rtol=0, atol=1e-9)
+    # the counterfactual's weights, not the reference scenario's: the same runs read with the scenario's
+    # ideology weight pull less, in proportion
+    weight = load_scenario().parameters["ideology"]
+    assert weight < 2.0
+    scaled = driver_pulls(ensemble, scenario.with_parameters(ideology=weight), dyads)
+    scaled = scaled[scaled["year"].between(1960, 1978)]
+    np.testing.assert_allclose(pulls["ideology"], scaled["ideology"] * 3.0 / weight, rtol=1e-9)
+    shown = np.concatenate([d["series"]["ideology"] for d in result["drivers"]])
+    assert not np.allclose(shown, np.concatenate([scaled[(scaled["src"] == a) & (scaled["tgt"] == b)]["ideology"]
+                                                   for a, b in dyads]), atol=0.05)
+    washington = result["drivers"][1]
+    assert max(abs(v) for v in washington["series"]["pivot"]) > 0.1  # the US courts Beijing as the pivot
+
+    # a weight of zero: that driver's series is zero in every panel
+    muted = wait_for(client, client.post("/api/simulations", json={"runs": 4, "seed": 5, "set": {"pivot": 0.0}})
+                     .json()["id"])
+    assert muted["status"] == "done", muted["error"]
+    for d in muted["result"]["drivers"]:
+        assert d["series"]["pivot"] == [0.0] * len(muted["result"]["years"])
+        assert any(abs(v) > 0.1 for v in d["series"]["ideology"])
+
+
+def test_the_web_app_does_not_load_matplotlib():
+    code = ("import sys, realpolitik.web.app, realpolitik.web.simulation; "
+            "sys.exit('matplotlib' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
 def test_jobs_report_progress_while_running():

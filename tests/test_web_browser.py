@@ -453,6 +453,31 @@ def check_result_drawn(page, result: dict) -> None:
     assert period_cells(page, "period-history") == expected_period_cells(result["history_periods"])
     assert period_cells(page, "period-model") == expected_period_cells(result["model_periods"])
 
+    # what moves the model: a panel per directed stance, a line per driver that pulls, and the mean stance
+    drawn = page.evaluate("""() => {
+        const gd = document.getElementById('sim-drivers');
+        return {
+            traces: gd.data.map((t) => ({ name: t.name, axis: t.yaxis, x: t.x, y: t.y, colour: t.line.color })),
+            panels: Object.keys(gd.layout).filter((k) => /^yaxis\\d*$/.test(k)).sort()
+                .map((k) => gd.layout[k].title.text),
+            shown: document.querySelectorAll('#sim-drivers .cartesianlayer .subplot').length,
+        };
+    }""")
+    assert drawn["panels"] == [d["label"] for d in result["drivers"]] == ["PRC → USA", "USA → PRC", "PRC → USSR",
+                                                                         "USSR → PRC"]
+    assert drawn["shown"] == 4
+    for i, d in enumerate(result["drivers"]):
+        mine = [t for t in drawn["traces"] if t["axis"] == ("y" if i == 0 else f"y{i + 1}")]
+        pulling = [name for name in result["driver_colours"] if max(map(abs, d["series"][name])) > 0.02]
+        assert [t["name"] for t in mine] == [*pulling, "stance (mean)"] and "ideology" in pulling
+        for t in mine:
+            assert t["x"] == [y + 0.5 for y in result["years"]]
+            if t["name"] == "stance (mean)":
+                assert t["colour"] == "#000" and np.allclose(t["y"], d["stance"], rtol=0, atol=1e-12)
+            else:
+                assert t["colour"] == result["driver_colours"][t["name"]]
+                assert np.allclose(t["y"], d["series"][t["name"]], rtol=0, atol=1e-12)
+
 
 def test_a_simulation_and_a_counterfactual_show_progress_then_band_and_both_periodizations(visit, api, library):
     page = visit.page
@@ -468,6 +493,7 @@ def test_a_simulation_and_a_counterfactual_show_progress_then_band_and_both_peri
     result = job["result"]
     assert job["status"] == "done" and result["years"] == list(years)
     check_result_drawn(page, result)
+    expect(page.locator("#sim-drivers-weights")).to_have_text("the reference scenario's")
     summary = page.locator("#sim-summary").inner_text()
     assert summary.startswith("Reference scenario: 40 runs, seed 0.")
     assert f"{round(100 * result['agreement'])}\u00a0% of the years {years[0]}–{years[-1]}" in summary
@@ -491,6 +517,7 @@ def test_a_simulation_and_a_counterfactual_show_progress_then_band_and_both_peri
     other = job["result"]
     assert other["dropped_shocks"] == [shock] and other["parameters"]["speed"] == 0.5
     check_result_drawn(page, other)
+    expect(page.locator("#sim-drivers-weights")).to_have_text("the counterfactual's")
     expect(page.locator("#sim-summary")).to_contain_text(
         f"Counterfactual: 40 runs, seed 0; without {shock}; with speed = 0.5.")
     # the band is the library's counterfactual ensemble, not the reference one

@@ -9,9 +9,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from .colours import DRIVER_COLOURS, DYAD_COLOURS, PATTERN_COLOURS
 from .relations import FREQUENCIES, Relations
 
 __all__ = [
+    "DRIVER_COLOURS",
     "DYAD_COLOURS",
     "PATTERN_COLOURS",
     "plot_driver_pulls",
@@ -21,23 +23,6 @@ __all__ = [
     "plot_triangle_diagram",
     "plot_triangle_strip",
 ]
-
-#: Colours of the three core dyads, kept the same across every figure and page.
-DYAD_COLOURS = {
-    ("PRC", "USSR"): "#c0392b",
-    ("PRC", "USA"): "#2471a3",
-    ("USA", "USSR"): "#7d3c98",
-}
-
-
-#: Colours of the strategic-triangle patterns, the same on every figure and page.
-PATTERN_COLOURS = {
-    "menage_a_trois": "#27ae60",
-    "romantic_triangle": "#f39c12",
-    "stable_marriage": "#2980b9",
-    "unit_veto": "#c0392b",
-    "undetermined": "#d5d8dc",
-}
 
 _PATTERN_LABELS = {
     "menage_a_trois": "ménage à trois",
@@ -222,18 +207,6 @@ def plot_model_against_history(
     axes[0].legend(loc="lower left", frameon=False, ncol=3, fontsize=8)
     axes[0].set_title(title or "History against the model")
     return fig
-
-
-#: A colour per driver of the alignment model, for the driver figures.
-DRIVER_COLOURS = {
-    "ideology": "#c0392b",
-    "coexistence": "#16a085",
-    "threat": "#7f8c8d",
-    "balance": "#8e44ad",
-    "patronage": "#d68910",
-    "pivot": "#2471a3",
-    "reciprocity": "#a6acaf",
-}
 
 
 def plot_driver_pulls(pulls: pd.DataFrame, dyads: Sequence[tuple[str, str]], *, title: str | None = None) -> Figure:

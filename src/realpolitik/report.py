@@ -11,14 +11,6 @@ import pandas as pd
 from . import datasets
 from ._errors import RealpolitikError
 from .citations import bibliography, citation_keys
-from .plots import (
-    plot_driver_pulls,
-    plot_dyad_stance,
-    plot_model_against_history,
-    plot_signed_network,
-    plot_triangle_diagram,
-    plot_triangle_strip,
-)
 from .relations import Relations, relations
 from .structure.balance import triad_census
 from .structure.frustration import frustration_index
@@ -93,6 +85,7 @@ def balance_series(rel: Relations, *, start: int, end: int, threshold: float = 0
 
 def _model_section(out: Path, observed: Relations, history: pd.DataFrame, runs: int) -> str:
     """History against the model: the ensemble band of each core dyad, both periodizations."""
+    from .plots import plot_driver_pulls, plot_model_against_history
     from .sim.compare import ensemble_patterns, pattern_shares
     from .sim.ensemble import simulate
     from .sim.explain import driver_pulls
@@ -177,6 +170,9 @@ def write_report(
     With ``model_runs`` > 0 the report also sets the reference scenario's ensemble (seed 0)
     against the history.
     """
+    # matplotlib is loaded only to draw: the web page imports this module's constants without it
+    from .plots import plot_dyad_stance, plot_signed_network, plot_triangle_diagram, plot_triangle_strip
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     events = datasets.cold_war_triangle() if events is None else events

@@ -11,11 +11,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ..sim.model import TARGET_DRIVERS
 from ..sim.scenario import PARAMETERS
 
 __all__ = [
     "ActorsOut",
     "BalanceOut",
+    "DRIVERS",
     "EventsOut",
     "InfoOut",
     "JobOut",
@@ -36,6 +38,9 @@ __all__ = [
 MAX_RUNS = 2000
 #: Seeds stay below 2**32 so that the page's JavaScript numbers hold them exactly.
 MAX_SEED = 2**32 - 1
+#: The parts of a stance's target, as ``sim.explain.driver_pulls`` gives them: the drivers summed
+#: inside the tanh, then the reciprocity share mixed in outside it.
+DRIVERS = (*TARGET_DRIVERS, "reciprocity")
 
 
 class _Out(BaseModel):
@@ -302,6 +307,25 @@ class Band(_Out):
     history: list[float | None] = Field(description="The history's undirected stance in the same years.")
 
 
+#: One list per driver: its weighted pull on the stance, year by year.
+DriverValues = create_model(
+    "DriverValues",
+    __config__=ConfigDict(extra="forbid"),
+    __doc__="Each driver's weighted pull (weight × term, mean over runs), one value per year of the result.",
+    **{name: (list[float], ...) for name in DRIVERS},
+)
+
+
+class DriverPulls(_Out):
+    """What moves one directed stance: ``sim.explain.driver_pulls`` over the result's years."""
+
+    src: str
+    tgt: str
+    label: str
+    series: DriverValues  # type: ignore[valid-type]
+    stance: list[float] = Field(description="Stance of src toward tgt per year, mean over runs.")
+
+
 class ModelYear(TriangleYear):
     share: float = Field(description="Share of runs whose own triangle has this pattern.")
     history_share: float = Field(description="Share of runs whose own triangle has the history's pattern.")
@@ -322,6 +346,9 @@ class SimulationResult(_Out):
     history_periods: list[Period]
     model_periods: list[Period]
     agreement: float = Field(description="Share of years whose model pattern (with pivot/outcast) is history's.")
+    drivers: list[DriverPulls] = Field(description="Each driver's weighted pull on the four directed core stances "
+                                       "between the PRC and the two superpowers.")
+    driver_colours: dict[str, str] = Field(description="A colour per driver, in the order the figures list them.")
     seconds: float
 
 

@@ -1,4 +1,5 @@
-"""A simulation request run to its answer: the ensemble band of the core dyads against history.
+"""A simulation request run to its answer: the ensemble band of the core dyads against history,
+and what moves the model (each driver's weighted pull on the four directed core stances).
 
 Runs are simulated in chunks so the job can report progress; every run draws from its own
 ``SeedSequence`` child, so the chunking changes nothing and a seed gives what
@@ -13,17 +14,19 @@ import time
 import numpy as np
 import pandas as pd
 
-from ..plots import DYAD_COLOURS
+from ..colours import DRIVER_COLOURS, DYAD_COLOURS
+from ..report import DRIVER_DYADS
 from ..sim.compare import ensemble_patterns, pattern_shares
-from ..sim.ensemble import simulate
+from ..sim.ensemble import Ensemble, simulate
+from ..sim.explain import driver_pulls
 from ..sim.scenario import Scenario
 from ..structure.triangle import periodize, strategic_triangle
 from .history import CORE, CORE_DYADS, History
 from .jobs import Progress
-from .schemas import SimulationRequest
+from .schemas import DRIVERS, SimulationRequest
 from .views import period_rows, triangle_year
 
-__all__ = ["chunk_size", "counterfactual", "run_simulation"]
+__all__ = ["chunk_size", "counterfactual", "driver_colours", "driver_series", "run_simulation"]
 
 
 def chunk_size(runs: int) -> int:
@@ -39,6 +42,31 @@ def counterfactual(scenario: Scenario, request: SimulationRequest) -> Scenario:
     if request.drop_shocks:
         scenario = scenario.without_shocks(*request.drop_shocks)
     return scenario
+
+
+def driver_series(ensemble: Ensemble, scenario: Scenario, start: int, end: int) -> list[dict[str, object]]:
+    """Each driver's weighted pull on the directed core stances, year by year from ``start`` to ``end``.
+
+    ``scenario`` is the one the ensemble was simulated from, so the weights are its own: the
+    reference scenario's, or the counterfactual's.
+    """
+    pulls = driver_pulls(ensemble, scenario, DRIVER_DYADS)
+    pulls = pulls[pulls["year"].between(start, end)]
+    out = []
+    for a, b in DRIVER_DYADS:
+        rows = pulls[(pulls["src"] == a) & (pulls["tgt"] == b)].sort_values("year")
+        out.append({
+            "src": a, "tgt": b, "label": f"{a} → {b}",
+            "series": {name: rows[name].astype(float).tolist() for name in DRIVERS},
+            "stance": rows["stance"].astype(float).tolist(),
+        })
+    return out
+
+
+def driver_colours() -> dict[str, str]:
+    """A colour per driver, in the figures' order (``DRIVER_COLOURS``), any driver it lacks in grey at the end."""
+    known = {name: colour for name, colour in DRIVER_COLOURS.items() if name in DRIVERS}
+    return {**known, **{name: "#555555" for name in DRIVERS if name not in known}}
 
 
 def run_simulation(
@@ -100,5 +128,7 @@ def run_simulation(
         "history_periods": period_rows(periodize(seen)),
         "model_periods": period_rows(periodize(model)),
         "agreement": agreement,
+        "drivers": driver_series(ensemble, chosen, start, end),
+        "driver_colours": driver_colours(),
         "seconds": round(time.perf_counter() - began, 3),
     }

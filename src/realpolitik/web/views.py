@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..plots import DYAD_COLOURS, PATTERN_COLOURS
+from ..colours import DYAD_COLOURS, PATTERN_COLOURS
 from ..relations import Relations
 from ..sim.scenario import Scenario
 from .history import CORE, PATTERN_LABELS, History

@@ -521,13 +521,15 @@
     }
   }
 
+  const changedParameters = (r) => state.scenario.parameters.filter((p) => r.parameters[p.name] !== p.value);
+  const isCounterfactual = (r) => r.dropped_shocks.length > 0 || changedParameters(r).length > 0;
+
   function describeRun(r) {
     const parts = [`${r.runs} runs, seed ${r.seed}`];
     if (r.dropped_shocks.length) parts.push(`without ${r.dropped_shocks.join(", ")}`);
-    const changed = state.scenario.parameters.filter((p) => r.parameters[p.name] !== p.value)
-      .map((p) => `${p.name} = ${r.parameters[p.name]}`);
+    const changed = changedParameters(r).map((p) => `${p.name} = ${r.parameters[p.name]}`);
     if (changed.length) parts.push(`with ${changed.join(", ")}`);
-    const kind = r.dropped_shocks.length || changed.length ? "Counterfactual" : "Reference scenario";
+    const kind = isCounterfactual(r) ? "Counterfactual" : "Reference scenario";
     return `${kind}: ${parts.join("; ")}. The model's triangle (ensemble mean) matches history's in `
       + `${Math.round(100 * r.agreement)}\u00a0% of the years ${r.start}–${r.end}.`;
   }
@@ -580,6 +582,41 @@
     }, PLAIN_CONFIG);
     periodTable("period-history", r.history_periods, null);
     periodTable("period-model", r.model_periods, null);
+    drawDrivers(r);
+  }
+
+  /* What moves the model: per directed stance, each driver's weighted pull and the mean stance. */
+  function drawDrivers(r) {
+    $("sim-drivers-weights").textContent = isCounterfactual(r) ? "the counterfactual's" : "the reference scenario's";
+    const x = r.years.map((y) => y + 0.5);
+    const n = r.drivers.length;
+    const seen = new Set(); // one legend entry per driver, at its first panel
+    const traces = [];
+    const layout = {
+      margin: { t: 10, r: 10, b: 40, l: 70 }, hovermode: "x unified",
+      legend: { orientation: "h", y: -0.08 }, xaxis: { range: [r.start, r.end + 1], dtick: 5, anchor: `y${n}` },
+    };
+    r.drivers.forEach((d, i) => {
+      const axis = i === 0 ? "y" : `y${i + 1}`;
+      Object.entries(r.driver_colours).forEach(([name, colour], rank) => {
+        const values = d.series[name];
+        if (!values || !values.some((v) => Math.abs(v) > 0.02)) return; // a driver that never pulls
+        traces.push({ x, y: values, yaxis: axis, mode: "lines", name, legendgroup: name, legendrank: rank + 1,
+          showlegend: !seen.has(name), line: { color: colour, width: 1.6 },
+          hovertemplate: `${esc(name)} %{y:+.2f}<extra></extra>` });
+        seen.add(name);
+      });
+      traces.push({ x, y: d.stance, yaxis: axis, mode: "lines", name: "stance (mean)", legendgroup: "stance",
+        legendrank: 0, showlegend: i === 0, line: { color: "#000", width: 2.6 },
+        hovertemplate: `${esc(d.label)} stance %{y:+.2f}<extra></extra>` });
+      const gap = 0.035;
+      const top = 1 - i / n;
+      layout[i === 0 ? "yaxis" : `yaxis${i + 1}`] = {
+        domain: [Math.max(0, top - 1 / n + gap), top], zeroline: true, zerolinecolor: "#555",
+        title: { text: esc(d.label) },
+      };
+    });
+    Plotly.react("sim-drivers", traces, layout, PLOT_CONFIG);
   }
 
   /* ---------- balance ---------- */
