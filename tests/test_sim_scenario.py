@@ -45,6 +45,7 @@ def _write(tmp_path, text):
         ('kind = "war"\nactor = "PRC"\ntarget = "IND"', 'kind = "invasion"\nactor = "PRC"\ntarget = "IND"', "kind",
          "must be one of"),
         ("ideology = ", "ideologie = ", "parameters.ideologie", "unknown parameter"),
+        ("\npivot = ", "\n# pivot = ", "parameters.pivot", "weight of 0 turns it off"),
     ],
 )
 def test_bad_scenarios_name_file_key_and_value(tmp_path, text, old, new, key, needle):

@@ -280,7 +280,9 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
         params[name] = _parameter(name, value, source)
     missing = [p for p in PARAMETERS if p not in params]
     if missing:
-        raise _err(source, f"parameters.{missing[0]}", "missing parameter")
+        raise _err(source, f"parameters.{missing[0]}",
+                   f"missing parameter (the model needs all of {', '.join(PARAMETERS)}; a driver's weight of 0 "
+                   "turns it off)")
 
     shocks = []
     seen: set[str] = set()
