@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from realpolitik._errors import RealpolitikError
-from realpolitik.sim.ensemble import simulate
+from realpolitik.sim.ensemble import Ensemble, simulate
 from realpolitik.sim.explain import driver_pulls
 from realpolitik.sim.model import TARGET_DRIVERS
 from realpolitik.sim.scenario import load_scenario
@@ -67,8 +67,11 @@ def test_wrong_inputs_are_refused(scenario):
     ensemble = simulate(scenario, runs=2, seed=0)
     with pytest.raises(RealpolitikError, match="unknown state 'XX'"):
         driver_pulls(ensemble, scenario, [("PRC", "XX")])
-    smaller = simulate(scenario.without_shocks("soviet-aid-india"), runs=2, seed=0)  # same states: accepted
-    assert len(driver_pulls(smaller, scenario)) == 6 * 43
+    other = Ensemble(ensemble.codes[:-1], ensemble.years, ensemble.stances[:, :, :-1, :-1])
+    with pytest.raises(RealpolitikError, match="not simulated from this scenario"):
+        driver_pulls(other, scenario)
+    counterfactual = simulate(scenario.without_shocks("soviet-aid-india"), runs=2, seed=0)  # same states: accepted
+    assert len(driver_pulls(counterfactual, scenario)) == 6 * 43
 
 
 def test_cli_prints_the_pulls_as_csv():

@@ -60,6 +60,7 @@ import pandas as pd
 
 from .._errors import RealpolitikError
 from ..relations import Relations
+from .compare import ensemble_patterns
 from .ensemble import Ensemble, run_chunk, simulate
 from .model import exogenous
 from .scenario import Scenario
@@ -389,20 +390,6 @@ def target_outcomes(ensemble: Ensemble) -> pd.DataFrame:
     return frame
 
 
-def _triangle_relations(stances: np.ndarray, codes: Sequence[str], years: np.ndarray) -> Relations:
-    """The triangle's six directed stances (years × n × n input) as Relations."""
-    index = {c: k for k, c in enumerate(codes)}
-    rows = []
-    for a in TRIANGLE:
-        for b in TRIANGLE:
-            if a != b:
-                rows.append(pd.DataFrame({"period": [str(int(y)) for y in years], "src": a, "tgt": b,
-                                          "stance": stances[:, index[a], index[b]]}))
-    frame = pd.concat(rows, ignore_index=True)
-    frame["period_start"] = pd.to_datetime(frame["period"] + "-01-01").astype("datetime64[s]")
-    return Relations(frame[["period", "period_start", "src", "tgt", "stance"]])
-
-
 def _patterns(relations: Relations) -> pd.DataFrame:
     from ..structure.triangle import strategic_triangle
 
@@ -501,13 +488,10 @@ def evaluate(
     )
 
     history = _patterns(observed).set_index("year")
-    mean_rel = _triangle_relations(ens.stances.mean(axis=0), ens.codes, years)
-    model = _patterns(mean_rel).set_index("year")
+    model = _patterns(ens.to_relations()).set_index("year")
     common = [y for y in years if y in history.index]
-    per_run = np.zeros((ens.runs, len(common)), dtype=bool)
-    for r in range(ens.runs):
-        run = _patterns(_triangle_relations(ens.stances[r], ens.codes, years)).set_index("year")
-        per_run[r] = run.loc[common, "pattern"].to_numpy() == history.loc[common, "pattern"].to_numpy()
+    runs = ensemble_patterns(ens, TRIANGLE).pivot(index="run", columns="period", values="pattern")
+    per_run = runs[[str(int(y)) for y in common]].to_numpy() == history.loc[common, "pattern"].to_numpy()[None]
     triangle = pd.DataFrame(
         {
             "year": common,
