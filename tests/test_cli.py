@@ -184,11 +184,20 @@ def test_simulate_csv_parquet_and_counterfactual_options(tmp_path):
         (("simulate", "--set", "speed=3"), "speed"),
         (("simulate", "--drop-shock", "nope"), "no shock"),
         (("compare",), "say what differs"),
+        (("calibrate", "--dyads", "all"), "'core' or 'observed'"),
     ],
 )
 def test_simulation_options_are_checked(args, needle):
     out = run(*args)
     assert out.returncode == 1 and needle in out.stderr and "Traceback" not in out.stderr
+
+
+def test_calibrate_on_every_observed_dyad_prints_the_fit():
+    out = run("calibrate", "--runs", "2", "--maxiter", "1", "--train-to", "1951", "--evaluate", "0",
+              "--dyads", "observed", "--min-events", "3")
+    assert out.returncode == 0, out.stderr
+    assert "USSR–PRC" in out.stdout and "IND–PAK" in out.stdout  # the method names the dyads it fitted
+    assert "[parameters]" in out.stdout and "training CRPS" in out.stdout
 
 
 def test_compare_gives_pattern_probabilities():

@@ -54,7 +54,7 @@ def test_the_split_is_ideological_and_the_us_courts_beijing_as_the_pivot(pulls):
     assert (prc_ussr.loc[[1949, 1954, 1955]] > 0.3).all()  # one line, one camp
     assert (prc_ussr.loc[1950:1952].abs() < 0.05).all()  # in the Korean War the US threat leaves no room for creed
     assert (prc_ussr.loc[1957:1976] < -0.3).all()  # the schism, from de-Stalinisation to Mao's death
-    assert (dyad(pulls, "USA", "PRC", 1964, 1978)["pivot"] > 0.3).all()  # Washington outside a Sino-Soviet quarrel
+    assert (dyad(pulls, "USA", "PRC", 1964, 1976)["pivot"] > 0.3).all()  # Washington outside a Sino-Soviet quarrel
 
 
 def test_the_soviet_threat_discounts_beijing_s_ideology_toward_washington(pulls):

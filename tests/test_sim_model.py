@@ -16,8 +16,6 @@ from realpolitik.sim.calibrate import (
     calibrate,
     crps,
     evaluate,
-    observation_error,
-    observed_stances,
     target_outcomes,
     training_loss,
 )
@@ -347,15 +345,6 @@ def test_crps_matches_its_definition():
     brute = np.abs(x - y).mean(0) - np.abs(x[:, None] - x[None]).sum((0, 1)) / (2 * 9 * 8)
     assert np.allclose(crps(x, y), brute)
     assert crps(np.array([[0.0], [0.0]]), np.array([0.5]))[0] == pytest.approx(0.5)
-
-
-def test_observed_stances_and_their_errors():
-    years = list(range(1949, 1970))
-    obs = observed_stances(history(), CORE_DYADS, years)
-    err = observation_error(history(), CORE_DYADS, years)
-    assert obs.shape == err.shape == (3, 21)
-    assert obs[0, 1] > 0.5 and obs[0, -2] < -0.5  # alliance in 1950, split by 1968
-    assert (err > 0).all() and (err < 0.5).all()
 
 
 def test_calibration_is_seeded_and_stays_in_its_bounds():

@@ -41,13 +41,24 @@ def test_the_split_and_detente_are_out_of_sample_signal_not_noise(evaluation):
     assert fit.loc[("USA–USSR", "test"), "corr"] > 0.3
 
 
+@pytest.mark.xfail(strict=True, reason="not met: USSR-PRC turns positive at Mao's death in every run")
 def test_the_split_lasts_1962_1979(evaluation):
     assert share(evaluation, "split_enmity") >= THRESHOLD
 
 
-@pytest.mark.xfail(strict=True, reason="not met: the model's US-PRC rapprochement comes by 1975 in about 21 % of runs")
 def test_the_rapprochement_comes_by_1975(evaluation):
     assert share(evaluation, "rapprochement") >= THRESHOLD
+
+
+@pytest.mark.xfail(strict=True, reason="not met: the turn is Washington's courtship; Beijing answers in 1977")
+def test_beijing_answers_by_1975(evaluation):
+    # history: Beijing's own stance toward Washington warmed in 1970-1972 (the invitation to
+    # Kissinger, Nixon's visit); the undirected target can be met by one side alone
+    ens = evaluation.ensemble
+    years = ens.years
+    prc_us = ens.stances[:, :, ens.codes.index("PRC"), ens.codes.index("USA")]
+    window = (years >= 1975) & (years <= 1979)
+    assert ((prc_us[:, window] > 0).all(axis=1)).mean() >= THRESHOLD
 
 
 @pytest.mark.xfail(strict=True, reason="not met: the triangle agrees with history in about 42 % of years")

@@ -670,7 +670,7 @@ def test_app_over_a_user_event_file(tmp_path):
         assert info["events"] == len(subset) and "mine.csv" in info["data"]
         assert info["last_year"] < 1991  # spans begun by 1962 may run on a few years
         assert c.get("/api/triangle").json()["end"] == info["last_year"]
-        assert c.get("/api/triangle/1975").status_code == 422
+        assert c.get(f"/api/triangle/{info['last_year'] + 1}").status_code == 422  # past the data
 
 
 def test_app_refuses_data_without_the_core_dyads(tmp_path):

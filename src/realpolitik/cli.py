@@ -453,22 +453,37 @@ def calibrate(
     workers: Annotated[int, typer.Option("--workers", help="Processes evaluating a generation.")] = 1,
     train_to: Annotated[int, typer.Option("--train-to", help="Last year of the training window.")] = 1969,
     evaluate_runs: Annotated[int, typer.Option("--evaluate", help="Runs of the out-of-sample check (0: none).")] = 200,
+    dyads: Annotated[
+        str, typer.Option("--dyads", help="Fit to every dyad observed in the training window ('observed', as the "
+                          "shipped weights were) or to the triangle's three dyads ('core').")
+    ] = "observed",
+    min_events: Annotated[
+        float, typer.Option("--min-events", help="With --dyads observed: events a dyad needs in the window.")
+    ] = 5.0,
     data: DataOption = None,
 ) -> None:
     """Re-fit the model's weights on history up to --train-to; print them and the out-of-sample check."""
     from rich.progress import Progress
 
+    from .sim.calibrate import CORE_DYADS, evaluate
     from .sim.calibrate import calibrate as fit
-    from .sim.calibrate import evaluate
+    from .sim.observe import observed_dyads
 
     scenario = _scenario(scenario_file, None, None)
     with EventStore() as store:
         store.insert(_events(data))
         observed = store.relations(freq="year", actors=scenario.codes)
+    if dyads == "core":
+        fitted = CORE_DYADS
+    elif dyads == "observed":
+        fitted = observed_dyads(observed, scenario.codes, (scenario.start, train_to), min_events=min_events)
+    else:
+        raise RealpolitikError(f"--dyads must be 'core' or 'observed', not {dyads!r}")
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("calibrating", total=maxiter)
         result = fit(scenario, observed, train=(scenario.start, train_to), runs=runs, seed=seed, maxiter=maxiter,
-                     workers=workers, progress=lambda generation, best: bar.update(task, completed=generation))
+                     workers=workers, dyads=fitted,
+                     progress=lambda generation, best: bar.update(task, completed=generation))
     _out.print(f"# {result.method}: training CRPS {result.loss:.4f}, MSE {result.mse:.4f}, {result.nfev} evaluations")
     _out.print(result.toml())
     if evaluate_runs:

@@ -12,12 +12,14 @@ triangle) over a training window (1949–1969 by default), and nothing later:
   every realisation comes from a fixed ``numpy.random.SeedSequence(seed).spawn(runs)``:
   common random numbers, so two parameter vectors are compared on the same draws and
   the objective is a deterministic, nearly smooth function of the parameters.
-* **Observation model.** The observed stance is itself an estimate from a handful of
-  events a year, with a sampling error that ``observation_error`` derives from the
-  estimator's own evidence weight (about 0.15–0.3 for the core dyads). Each simulated
-  yearly stance gets an observation error of that size, drawn from a fixed seed, before
-  it is compared with history; otherwise the model's process noise would have to absorb
-  the measurement error.
+* **Observation model** (``realpolitik.sim.observe``). The observed stance is the stance
+  estimator's reading of a handful of events a year: shrunk toward neutral where the
+  evidence is thin, carrying the memory of earlier years, and noisy. Each run's yearly
+  stances are passed through the same estimator, with history's own evidence weights,
+  and given an observation error of the estimator's sampling size (about 0.15–0.3 for
+  the core dyads, drawn from a fixed seed) before they are compared with history;
+  otherwise the model would be asked to be as shrunk and as late as the record, and its
+  process noise would have to absorb the measurement error.
 * **Objective.** The continuous ranked probability score (CRPS; Gneiting & Raftery
   2007) of the ensemble of predicted observations against the observed stance, averaged
   over dyads and years with an observation: CRPS = E|X − y| − ½ E|X − X′|, estimated
@@ -63,6 +65,7 @@ from ..relations import Relations
 from .compare import ensemble_patterns
 from .ensemble import Ensemble, run_chunk, simulate
 from .model import exogenous
+from .observe import ObservationModel, directed_paths
 from .scenario import Scenario
 
 __all__ = [
@@ -74,8 +77,6 @@ __all__ = [
     "calibrate",
     "crps",
     "evaluate",
-    "observation_error",
-    "observed_stances",
     "target_outcomes",
     "training_loss",
 ]
@@ -90,12 +91,12 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "coexistence": (0.0, 4.0),
     "threat": (0.0, 6.0),
     "balance": (0.0, 4.0),
-    "patronage": (0.0, 4.0),
+    "patronage": (0.0, 8.0),
     "patronage_cost": (0.0, 5.0),
     "reciprocity": (0.0, 0.9),
     "speed": (0.05, 1.0),
     "noise": (0.0, 0.5),
-    "pivot": (0.0, 4.0),
+    "pivot": (0.0, 8.0),
 }
 
 #: The reference targets (issue "Dynamics", Done-when), each a test on one run's yearly undirected stances.
@@ -118,62 +119,6 @@ def crps(ensemble: np.ndarray, observed: np.ndarray) -> np.ndarray:
     rank = np.arange(1, m + 1, dtype=float).reshape((m,) + (1,) * (x.ndim - 1))
     spread = 2.0 * ((2.0 * rank - m - 1.0) * x).sum(axis=0) / (m * (m - 1))  # E|X − X'| over distinct pairs
     return skill - 0.5 * spread
-
-
-def observed_stances(observed: Relations, dyads: Sequence[tuple[str, str]], years: Sequence[int]) -> np.ndarray:
-    """Observed yearly undirected stance of each dyad, shaped dyads × years (NaN where none is observed)."""
-    sym = observed.symmetric()
-    out = np.full((len(dyads), len(years)), np.nan)
-    for d, (a, b) in enumerate(dyads):
-        lo, hi = sorted((a, b))
-        rows = sym[(sym["a"] == lo) & (sym["b"] == hi)]
-        series = dict(zip(rows["period"].astype(str), rows["stance"]))
-        out[d] = [series.get(str(y), np.nan) for y in years]
-    return out
-
-
-def observation_error(observed: Relations, dyads: Sequence[tuple[str, str]], years: Sequence[int]) -> np.ndarray:
-    """Standard error of the observed undirected stance of each dyad and year (dyads × years; 0 where unknown).
-
-    The stance estimator (``realpolitik.relations``) reports s = A/(B + prior) with B the
-    decayed weight of evidence and ``confidence`` = B/(B + prior). Reading its events as B
-    draws of a score in [−1, 1] with mean m, the sampling variance of a
-    directed stance is about (1 − m²)·B/(B + prior)², with m taken as the shrunk stance s
-    itself so that a year of one-sided evidence keeps some error; an undirected stance
-    averages the two directions. Relations without a ``confidence`` column (simulated ones) get 0.
-    """
-    frame = observed.frame
-    out = np.zeros((len(dyads), len(years)))
-    if "confidence" not in frame or observed.prior is None or observed.prior <= 0:
-        return out
-    prior = float(observed.prior)
-    index = {str(y): k for k, y in enumerate(years)}
-    for d, (a, b) in enumerate(dyads):
-        var = np.full((2, len(years)), np.nan)
-        for side, (src, tgt) in enumerate(((a, b), (b, a))):
-            rows = frame[(frame["src"] == src) & (frame["tgt"] == tgt)]
-            for period, stance, conf in zip(rows["period"].astype(str), rows["stance"], rows["confidence"]):
-                k = index.get(period)
-                if k is None or not conf > 0 or conf >= 1:
-                    continue
-                mass = prior * conf / (1.0 - conf)
-                mean = min(1.0, abs(stance))  # the shrunk mean: an all-one-sided year still has some error
-                var[side, k] = (1.0 - mean**2) * mass / (mass + prior) ** 2
-        both = ~np.isnan(var).any(axis=0)
-        one = np.isnan(var).sum(axis=0) == 1
-        out[d, both] = np.sqrt(var[:, both].sum(axis=0) / 4.0)
-        out[d, one] = np.sqrt(np.nansum(var[:, one], axis=0))
-    return out
-
-
-def _dyad_paths(stances: np.ndarray, codes: Sequence[str], dyads: Sequence[tuple[str, str]]) -> np.ndarray:
-    """Undirected stance of each dyad: runs × dyads × years."""
-    index = {c: k for k, c in enumerate(codes)}
-    paths = []
-    for a, b in dyads:
-        i, j = index[a], index[b]
-        paths.append((stances[:, :, i, j] + stances[:, :, j, i]) / 2.0)
-    return np.stack(paths, axis=1)
 
 
 def _check_dyads(scenario: Scenario, dyads: Sequence[tuple[str, str]]) -> None:
@@ -221,10 +166,11 @@ class _Objective:
         self.window = self.years >= train[0]
         self.ex = exogenous(scenario, end=train[1] + 1)
         self.seeds = np.random.SeedSequence(seed).spawn(runs)
-        self.observed = observed_stances(observed, dyads, self.years)[:, self.window]
+        self.record = ObservationModel.from_relations(observed, dyads, self.years)
+        self.observed = self.record.observed[:, self.window]
         if np.isnan(self.observed).all():
             raise RealpolitikError(f"no observed stance of {dyads} in the training window {train}")
-        self.error = observation_error(observed, dyads, self.years)[:, self.window]
+        self.error = self.record.error[:, self.window]
         self.seed = seed
 
     def params(self, x: np.ndarray) -> dict[str, float]:
@@ -234,7 +180,8 @@ class _Objective:
 
     def scores(self, params: dict[str, float], seeds=None) -> tuple[float, float]:
         out = run_chunk(self.scenario, self.seeds if seeds is None else seeds, params=params, ex=self.ex)
-        paths = _dyad_paths(out, self.ex.codes, self.dyads)[:, :, : len(self.years)][:, :, self.window]
+        paths = directed_paths(out[:, : len(self.years)], self.ex.codes, self.dyads)
+        paths = self.record.record(paths)[:, :, self.window]  # as the stance estimator would have seen it
         ok = ~np.isnan(self.observed)
         draws = np.random.default_rng(np.random.SeedSequence([self.seed, 2])).standard_normal(paths.shape)
         score = crps(paths + draws * self.error[None], self.observed)[ok].mean()
@@ -441,45 +388,45 @@ def evaluate(
     train: tuple[int, int] = (1949, 1969),
     test: tuple[int, int] = (1970, 1991),
     params: Mapping[str, float] | None = None,
+    dyads: Sequence[tuple[str, str]] = CORE_DYADS,
 ) -> Evaluation:
     """Score the scenario (its shipped parameters unless ``params``) against observed history.
 
-    ``corr`` and ``rmse`` compare the ensemble mean with the observed stance; ``crps`` and
-    ``coverage`` (the share of observed years inside the 5–95 % band) compare the runs,
-    each with an observation error (``observation_error``), as in the calibration.
+    Per dyad of ``dyads`` and window: ``corr`` and ``rmse`` compare the ensemble mean with
+    the observed stance; ``corr_record`` and ``rmse_record`` compare the mean of what the
+    stance estimator would have recorded of each run (``ObservationModel``) with it; ``crps``
+    and ``coverage`` (the share of observed years inside the 5–95 % band) score those
+    records, each with the observation error, as in the calibration.
     """
     if params is not None:
         scenario = scenario.with_parameters(**params)
+    _check_dyads(scenario, dyads)
     ens = simulate(scenario, runs=runs, seed=seed)
     years = ens.years
-    obs = observed_stances(observed, CORE_DYADS, years)
-    paths = _dyad_paths(ens.stances, ens.codes, CORE_DYADS)
-    mean = paths.mean(axis=0)
-    error = observation_error(observed, CORE_DYADS, years)
-    draws = np.random.default_rng(np.random.SeedSequence([seed, 2])).standard_normal(paths.shape)
-    predicted = paths + draws * error[None]  # what the stance estimator would report, run by run
+    history = ObservationModel.from_relations(observed, dyads, years)
+    obs = history.observed
+    directed = directed_paths(ens.stances, ens.codes, dyads)
+    mean = directed.mean(axis=(0, 2))
+    recorded = history.record(directed)
+    draws = np.random.default_rng(np.random.SeedSequence([seed, 2])).standard_normal(recorded.shape)
+    predicted = recorded + draws * history.error[None]  # what the stance estimator would report, run by run
     lo, hi = np.quantile(predicted, [0.05, 0.95], axis=0)
     score = crps(predicted, obs)
+    record_mean = recorded.mean(axis=0)
     fit_rows = []
     for name, (first, last) in (("train", train), ("test", test)):
         sel = (years >= first) & (years <= last)
-        for d, (a, b) in enumerate(CORE_DYADS):
-            o, m = obs[d, sel], mean[d, sel]
+        for d, (a, b) in enumerate(dyads):
+            o = obs[d, sel]
             ok = ~np.isnan(o)
-            corr = float(np.corrcoef(o[ok], m[ok])[0, 1]) if ok.sum() > 2 else np.nan
-            fit_rows.append(
-                {
-                    "dyad": f"{a}–{b}",
-                    "window": name,
-                    "first": first,
-                    "last": last,
-                    "years": int(ok.sum()),
-                    "corr": corr,
-                    "rmse": float(np.sqrt(np.mean((o[ok] - m[ok]) ** 2))),
-                    "crps": float(score[d, sel][ok].mean()),
-                    "coverage": float(((o[ok] >= lo[d, sel][ok]) & (o[ok] <= hi[d, sel][ok])).mean()),
-                }
-            )
+            row = {"dyad": f"{a}–{b}", "window": name, "first": first, "last": last, "years": int(ok.sum())}
+            for suffix, m in (("", mean[d, sel]), ("_record", record_mean[d, sel])):
+                row["corr" + suffix] = float(np.corrcoef(o[ok], m[ok])[0, 1]) if ok.sum() > 2 else np.nan
+                row["rmse" + suffix] = float(np.sqrt(np.mean((o[ok] - m[ok]) ** 2))) if ok.any() else np.nan
+            row["crps"] = float(score[d, sel][ok].mean()) if ok.any() else np.nan
+            row["coverage"] = float(((o[ok] >= lo[d, sel][ok]) & (o[ok] <= hi[d, sel][ok])).mean()) \
+                if ok.any() else np.nan
+            fit_rows.append(row)
     fit = pd.DataFrame(fit_rows)
 
     outcomes = target_outcomes(ens)
