@@ -185,6 +185,8 @@ def test_simulate_csv_parquet_and_counterfactual_options(tmp_path):
         (("simulate", "--drop-shock", "nope"), "no shock"),
         (("compare",), "say what differs"),
         (("calibrate", "--dyads", "all"), "'core' or 'observed'"),
+        (("profile", "threat", "--values", "0,x"), "comma-separated numbers"),
+        (("profile", "charisma"), "unknown parameter 'charisma'"),
     ],
 )
 def test_simulation_options_are_checked(args, needle):
@@ -198,6 +200,16 @@ def test_calibrate_on_every_observed_dyad_prints_the_fit():
     assert out.returncode == 0, out.stderr
     assert "USSR–PRC" in out.stdout and "IND–PAK" in out.stdout  # the method names the dyads it fitted
     assert "[parameters]" in out.stdout and "training CRPS" in out.stdout
+
+
+def test_profile_prints_each_dyads_training_loss_per_value():
+    out = run("profile", "threat", "--values", "0,1,1", "--runs", "4", "--train-to", "1955", "--dyads", "core",
+              "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert list(frame.columns) == ["dyad", "threat=0", "threat=1"]
+    assert list(frame["dyad"]) == ["USSR–PRC", "USA–PRC", "USA–USSR", "all"]
+    assert (frame[["threat=0", "threat=1"]] > 0).all().all()
 
 
 def test_compare_gives_pattern_probabilities():

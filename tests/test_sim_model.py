@@ -16,6 +16,7 @@ from realpolitik.sim.calibrate import (
     calibrate,
     crps,
     evaluate,
+    profile,
     target_outcomes,
     training_loss,
 )
@@ -364,6 +365,23 @@ def test_shipped_parameters_fit_the_training_window_better_than_no_drivers():
     shipped = training_loss(sc, history(), runs=16)
     inert = training_loss(sc, history(), {"ideology": 0, "threat": 0, "balance": 0, "patronage": 0}, runs=16)
     assert shipped["mse"] < inert["mse"] and shipped["crps"] < inert["crps"]
+
+
+def test_profile_is_the_training_loss_split_by_dyad():
+    sc = reference()
+    shipped = sc.parameters["pivot"]
+    table = profile(sc, history(), "pivot", [0.0, shipped], runs=8, train=(1949, 1960))
+    assert list(table["dyad"].unique()) == ["USSR–PRC", "USA–PRC", "USA–USSR", "all"]
+    at_shipped = table[table["value"] == shipped].set_index("dyad")
+    loss = training_loss(sc, history(), runs=8, train=(1949, 1960))
+    assert at_shipped.loc["all", "crps"] == pytest.approx(loss["crps"])
+    per_dyad = at_shipped.drop("all")
+    # the overall loss is the mean over dyad-years: each dyad weighs by its observed years
+    assert at_shipped.loc["all", "crps"] == pytest.approx(np.average(per_dyad["crps"], weights=per_dyad["years"]))
+    silent = table[table["value"] == 0.0].set_index("dyad")
+    assert not np.allclose(silent["crps"], at_shipped["crps"])  # the pivot moves the fit
+    with pytest.raises(rp.RealpolitikError, match="unknown parameter 'charisma'"):
+        profile(sc, history(), "charisma", [1.0], runs=2)
 
 
 def test_target_outcomes_read_yearly_paths():

@@ -444,6 +444,32 @@ def compare(
     _emit(compare_patterns(*frames, trio), fmt, title=f"triangle patterns: base against alternative, {runs} runs")
 
 
+DyadsOption = Annotated[
+    str, typer.Option("--dyads", help="Every dyad observed in the training window ('observed', as the shipped "
+                      "weights were fitted) or the triangle's three dyads ('core').")
+]
+MinEventsOption = Annotated[
+    float, typer.Option("--min-events", help="With --dyads observed: events a dyad needs in the window.")
+]
+
+
+def _training_dyads(choice: str, observed, scenario, train_to: int, min_events: float):
+    from .sim.calibrate import CORE_DYADS
+    from .sim.observe import observed_dyads
+
+    if choice == "core":
+        return CORE_DYADS
+    if choice == "observed":
+        return observed_dyads(observed, scenario.codes, (scenario.start, train_to), min_events=min_events)
+    raise RealpolitikError(f"--dyads must be 'core' or 'observed', not {choice!r}")
+
+
+def _observed_history(data: Path | None, scenario):
+    with EventStore() as store:
+        store.insert(_events(data))
+        return store.relations(freq="year", actors=scenario.codes)
+
+
 @app.command()
 def calibrate(
     scenario_file: ScenarioArgument = None,
@@ -453,32 +479,19 @@ def calibrate(
     workers: Annotated[int, typer.Option("--workers", help="Processes evaluating a generation.")] = 1,
     train_to: Annotated[int, typer.Option("--train-to", help="Last year of the training window.")] = 1969,
     evaluate_runs: Annotated[int, typer.Option("--evaluate", help="Runs of the out-of-sample check (0: none).")] = 200,
-    dyads: Annotated[
-        str, typer.Option("--dyads", help="Fit to every dyad observed in the training window ('observed', as the "
-                          "shipped weights were) or to the triangle's three dyads ('core').")
-    ] = "observed",
-    min_events: Annotated[
-        float, typer.Option("--min-events", help="With --dyads observed: events a dyad needs in the window.")
-    ] = 5.0,
+    dyads: DyadsOption = "observed",
+    min_events: MinEventsOption = 5.0,
     data: DataOption = None,
 ) -> None:
     """Re-fit the model's weights on history up to --train-to; print them and the out-of-sample check."""
     from rich.progress import Progress
 
-    from .sim.calibrate import CORE_DYADS, evaluate
     from .sim.calibrate import calibrate as fit
-    from .sim.observe import observed_dyads
+    from .sim.calibrate import evaluate
 
     scenario = _scenario(scenario_file, None, None)
-    with EventStore() as store:
-        store.insert(_events(data))
-        observed = store.relations(freq="year", actors=scenario.codes)
-    if dyads == "core":
-        fitted = CORE_DYADS
-    elif dyads == "observed":
-        fitted = observed_dyads(observed, scenario.codes, (scenario.start, train_to), min_events=min_events)
-    else:
-        raise RealpolitikError(f"--dyads must be 'core' or 'observed', not {dyads!r}")
+    observed = _observed_history(data, scenario)
+    fitted = _training_dyads(dyads, observed, scenario, train_to, min_events)
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("calibrating", total=maxiter)
         result = fit(scenario, observed, train=(scenario.start, train_to), runs=runs, seed=seed, maxiter=maxiter,
@@ -490,6 +503,39 @@ def calibrate(
         report = evaluate(scenario, observed, runs=evaluate_runs, seed=seed + 1, params=result.parameters,
                           train=(scenario.start, train_to), test=(train_to + 1, scenario.end))
         _out.print(report.summary())
+
+
+@app.command()
+def profile(
+    parameter: Annotated[str, typer.Argument(help="The model parameter to vary, e.g. threat.")],
+    values: Annotated[str, typer.Option("--values", help="Comma-separated values to try.")] = "0,0.5,1,2,4",
+    scenario_file: Annotated[Optional[Path], typer.Option("--scenario", help="Scenario TOML.")] = None,
+    runs: RunsOption = 64,
+    seed: SeedOption = 0,
+    train_to: Annotated[int, typer.Option("--train-to", help="Last year of the training window.")] = 1969,
+    dyads: DyadsOption = "observed",
+    min_events: MinEventsOption = 5.0,
+    fmt: FormatOption = Format.table,
+    data: DataOption = None,
+) -> None:
+    """Training CRPS of each dyad as one parameter varies, the others as shipped: who speaks for a driver."""
+    from .sim.calibrate import profile as training_profile
+
+    try:
+        grid = [float(v) for v in values.split(",") if v.strip()]
+    except ValueError:
+        raise RealpolitikError(f"--values must be comma-separated numbers, not {values!r}") from None
+    grid = list(dict.fromkeys(grid))  # a value given twice is profiled once
+    if not grid:
+        raise RealpolitikError("--values needs at least one number")
+    scenario = _scenario(scenario_file, None, None)
+    observed = _observed_history(data, scenario)
+    chosen = _training_dyads(dyads, observed, scenario, train_to, min_events)
+    table = training_profile(scenario, observed, parameter, grid, train=(scenario.start, train_to), runs=runs,
+                             seed=seed, dyads=chosen)
+    wide = table.pivot(index="dyad", columns="value", values="crps").reindex(table["dyad"].unique())
+    wide.columns = [f"{parameter}={v:g}" for v in wide.columns]
+    _emit(wide.reset_index(), fmt, title=f"training CRPS by dyad, {scenario.start}-{train_to}, {runs} runs")
 
 
 @actors_app.command("resolve")

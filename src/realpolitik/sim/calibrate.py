@@ -77,6 +77,7 @@ __all__ = [
     "calibrate",
     "crps",
     "evaluate",
+    "profile",
     "target_outcomes",
     "training_loss",
 ]
@@ -178,15 +179,18 @@ class _Objective:
         p.update(zip(self.names, (float(v) for v in x)))
         return p
 
-    def scores(self, params: dict[str, float], seeds=None) -> tuple[float, float]:
+    def table(self, params: dict[str, float], seeds=None) -> tuple[np.ndarray, np.ndarray]:
+        """The CRPS of each dyad and training year (NaN where unobserved), and the records' ensemble mean."""
         out = run_chunk(self.scenario, self.seeds if seeds is None else seeds, params=params, ex=self.ex)
         paths = directed_paths(out[:, : len(self.years)], self.ex.codes, self.dyads)
         paths = self.record.record(paths)[:, :, self.window]  # as the stance estimator would have seen it
-        ok = ~np.isnan(self.observed)
         draws = np.random.default_rng(np.random.SeedSequence([self.seed, 2])).standard_normal(paths.shape)
-        score = crps(paths + draws * self.error[None], self.observed)[ok].mean()
-        mse = ((paths.mean(axis=0) - self.observed)[ok] ** 2).mean()
-        return float(score), float(mse)
+        return crps(paths + draws * self.error[None], self.observed), paths.mean(axis=0)
+
+    def scores(self, params: dict[str, float], seeds=None) -> tuple[float, float]:
+        score, mean = self.table(params, seeds)
+        ok = ~np.isnan(self.observed)
+        return float(score[ok].mean()), float(((mean - self.observed)[ok] ** 2).mean())
 
     def __call__(self, x: np.ndarray) -> float:
         score, mse = self.scores(self.params(x))
@@ -209,6 +213,39 @@ def training_loss(
     objective = _Objective(scenario, observed, (), base, train, runs, seed, dyads)
     score, mse = objective.scores(base)
     return {"crps": score, "mse": mse}
+
+
+def profile(
+    scenario: Scenario,
+    observed: Relations,
+    parameter: str,
+    values: Sequence[float],
+    *,
+    train: tuple[int, int] = (1949, 1969),
+    runs: int = 64,
+    seed: int = 0,
+    dyads: Sequence[tuple[str, str]] = CORE_DYADS,
+) -> pd.DataFrame:
+    """Training CRPS of each dyad as one parameter varies and the others keep the scenario's values.
+
+    Which dyads, and which of their years, speak for or against a driver: a weight the fit
+    sets to zero may be rejected by a few dyads and merely not needed by the rest. Columns
+    ``dyad``, ``value``, ``crps`` (mean over the dyad's observed training years) and ``years``;
+    the row with ``dyad == "all"`` is the training loss itself (the mean over dyad-years).
+    """
+    _check_dyads(scenario, dyads)
+    if parameter not in scenario.parameters:
+        raise RealpolitikError(f"unknown parameter '{parameter}': the model's are {', '.join(scenario.parameters)}")
+    objective = _Objective(scenario, observed, (), scenario.parameters, train, runs, seed, dyads)
+    ok = ~np.isnan(objective.observed)
+    rows = []
+    for value in values:
+        score, _ = objective.table({**scenario.parameters, parameter: float(value)})
+        for d, (a, b) in enumerate(objective.dyads):
+            rows.append({"dyad": f"{a}–{b}", "value": float(value), "crps": float(score[d, ok[d]].mean()),
+                         "years": int(ok[d].sum())})
+        rows.append({"dyad": "all", "value": float(value), "crps": float(score[ok].mean()), "years": int(ok.sum())})
+    return pd.DataFrame(rows)
 
 
 def calibrate(
