@@ -1,6 +1,6 @@
 """The reference scenario against history: the Done-when targets of the dynamics issue.
 
-Targets the shipped model meets are asserted at the issue's threshold (70 % of runs). Those it
+Targets the shipped model meets are asserted at the issue's threshold (70 % of 500 runs). Those it
 does not meet yet are strict xfails: they document the gap (docs/model.md, Diagnosis) and turn
 into failures, to be promoted, the day a model meets them.
 """
@@ -20,7 +20,7 @@ THRESHOLD = 0.70
 def evaluation():
     scenario = load_scenario()
     observed = rp.relations(rp.datasets.cold_war_triangle(), actors=list(scenario.codes))
-    return evaluate(scenario, observed, runs=300, seed=1)
+    return evaluate(scenario, observed, runs=500, seed=1)  # as in docs/model.md
 
 
 def share(evaluation, target: str) -> float:
@@ -46,6 +46,7 @@ def test_the_split_lasts_1962_1979(evaluation):
     assert share(evaluation, "split_enmity") >= THRESHOLD
 
 
+@pytest.mark.xfail(strict=True, reason="not met: 69 % of runs, and the turn is Washington's alone (below)")
 def test_the_rapprochement_comes_by_1975(evaluation):
     assert share(evaluation, "rapprochement") >= THRESHOLD
 
@@ -61,6 +62,6 @@ def test_beijing_answers_by_1975(evaluation):
     assert ((prc_us[:, window] > 0).all(axis=1)).mean() >= THRESHOLD
 
 
-@pytest.mark.xfail(strict=True, reason="not met: the triangle agrees with history in about 42 % of years")
+@pytest.mark.xfail(strict=True, reason="not met: the triangle agrees with history in about 37 % of years")
 def test_the_triangle_periodization_agrees_with_history(evaluation):
     assert evaluation.agreement >= 0.75
