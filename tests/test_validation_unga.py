@@ -14,8 +14,9 @@ import pytest
 
 import realpolitik as rp
 
-#: COW state codes of the triangle in the ideal-point file.
-COW = {"USA": 2, "USSR": 365, "PRC": 710}
+#: COW state codes of the triangle and its neighbours in the ideal-point file.
+COW = {"USA": 2, "USSR": 365, "PRC": 710, "ROC": 713, "IND": 750, "PAK": 770, "JPN": 740, "PRK": 731, "ROK": 732,
+       "VNM": 816, "KHM": 811, "MNG": 712, "AFG": 700}
 #: The weakest negative correlation that counts as agreement.
 AGREEMENT = -0.2
 
@@ -47,3 +48,21 @@ def test_the_stance_falls_as_un_voting_drifts_apart(ideal_points, history, a, b)
     assert len(years) >= 15  # the PRC holds China's UN seat from 1971 only
     corr = np.corrcoef(stance.loc[years], distance.loc[years])[0, 1]
     assert corr < AGREEMENT, f"{a}–{b}: correlation {corr:.2f} over {years[0]}–{years[-1]}"
+
+
+def test_the_neighbours_stances_agree_with_un_voting_too(ideal_points, history):
+    # the curated events of the neighbour dyads are an independent record of the same relations:
+    # most of them, not only the triangle, should fall as the two states' UN votes drift apart
+    correlations = {}
+    for pair in history.index.get_level_values("pair").unique():
+        a, b = pair.split("-")
+        if COW[a] not in ideal_points or COW[b] not in ideal_points:
+            continue
+        distance = (ideal_points[COW[a]] - ideal_points[COW[b]]).abs().dropna()
+        stance = history.loc[pair]
+        years = [y for y in stance.index if y in distance.index and y <= 1991]
+        if len(years) >= 12:
+            correlations[pair] = np.corrcoef(stance.loc[years], distance.loc[years])[0, 1]
+    assert len(correlations) >= 20
+    values = np.array(list(correlations.values()))
+    assert np.median(values) < AGREEMENT and (values < 0).mean() >= 0.7, correlations
