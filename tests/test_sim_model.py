@@ -382,6 +382,20 @@ def test_profile_is_the_training_loss_split_by_dyad():
     assert not np.allclose(silent["crps"], at_shipped["crps"])  # the pivot moves the fit
     with pytest.raises(rp.RealpolitikError, match="unknown parameter 'charisma'"):
         profile(sc, history(), "charisma", [1.0], runs=2)
+    with pytest.raises(DataError, match="speed"):
+        profile(sc, history(), "speed", [3.0], runs=2)  # out of its range, as the scenario itself refuses
+    with pytest.raises(rp.RealpolitikError, match="two runs"):
+        profile(sc, history(), "pivot", [1.0], runs=1)
+
+
+def test_evaluation_of_any_observed_dyads_scores_the_record_too():
+    sc = reference()
+    dyads = [("USSR", "PRC"), ("USA", "IND"), ("USSR", "ROK")]  # the last has no event before 1970
+    fit = evaluate(sc, history(), runs=12, seed=3, dyads=dyads).fit.set_index(["dyad", "window"])
+    assert {"corr", "rmse", "corr_record", "rmse_record", "crps", "coverage"} <= set(fit.columns)
+    assert fit.loc[("USSR–ROK", "train"), "years"] == 0 and np.isnan(fit.loc[("USSR–ROK", "train"), "crps"])
+    assert fit.loc[("USSR–ROK", "test"), "years"] > 5 and fit.loc[("USSR–ROK", "test"), "rmse_record"] >= 0
+    assert fit.loc[("USSR–PRC", "train"), "corr_record"] > 0.5  # the split, as recorded, is in the training years
 
 
 def test_target_outcomes_read_yearly_paths():

@@ -16,7 +16,7 @@ HEADER = "event_id,date_start,date_end,precision,src,tgt,cameo,description,citat
 COOPERATE, CONFLICT = "057", "111"  # sign a formal agreement (+), criticise (−)
 
 
-def _history(tmp_path, signs: dict[tuple[str, str], dict[int, int]], seed: int):
+def _history(tmp_path, signs: dict[tuple[str, str], dict[int, int]], seed: int, **estimator):
     """Events whose every score in a year is that year's sign, 0–3 of them a year."""
     rng = np.random.default_rng(seed)
     rows, k = [], 0
@@ -29,7 +29,7 @@ def _history(tmp_path, signs: dict[tuple[str, str], dict[int, int]], seed: int):
                 rows.append(f"e{k},{day},,day,{src},{tgt},{code},Synthetic event number {k} of the test,none\n")
     path = tmp_path / "events.csv"
     path.write_text(HEADER + "".join(rows))
-    return rp.relations(read_events(path).events, actors=["USA", "USSR", "PRC"])
+    return rp.relations(read_events(path).events, actors=["USA", "USSR", "PRC"], **estimator)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -48,6 +48,55 @@ def test_a_path_that_matches_every_event_is_recorded_exactly_as_history_was(tmp_
     assert ok.sum() >= 8
     np.testing.assert_allclose(recorded[ok], model.observed[ok], atol=1e-9)
     assert np.isnan(recorded[~ok]).all()
+
+
+def test_every_observed_dyad_is_recorded_exactly_whatever_the_estimator():
+    # on the shipped events, with a non-default half-life and prior: the path each year's own
+    # events imply (net score ÷ evidence) is recorded as exactly the observed stance, for
+    # dyads whose first event falls inside the window and years where one side is silent
+    events = rp.datasets.cold_war_triangle()
+    codes = ["USA", "USSR", "PRC", "IND", "PAK", "JPN", "PRK", "ROK", "VNM", "KHM", "MNG", "AFG", "ROC"]
+    observed = rp.relations(events, actors=codes, half_life=2.5, prior=3.0)
+    dyads = observed_dyads(observed, codes, (1960, 1975), min_events=3)
+    years = np.arange(1960, 1976)
+    model = ObservationModel.from_relations(observed, dyads, years)
+    frame = observed.frame
+    path = np.zeros((1, len(dyads), 2, len(years)))
+    for d, (a, b) in enumerate(dyads):
+        for side, (src, tgt) in enumerate(((a, b), (b, a))):
+            rows = frame[(frame["src"] == src) & (frame["tgt"] == tgt)]
+            rows = rows.assign(year=rows["period"].astype(int)).set_index("year")
+            for t, year in enumerate(years):
+                if year in rows.index and rows.loc[year, "weight"] > 0:
+                    path[0, d, side, t] = rows.loc[year, "net"] / rows.loc[year, "weight"]
+    recorded = model.record(path)[0]
+    ok = ~np.isnan(model.observed)
+    assert len(dyads) >= 20 and ok.sum() > 300
+    np.testing.assert_allclose(recorded[ok], model.observed[ok], atol=1e-9)
+
+
+def test_a_dyad_seen_one_way_or_not_at_all_is_recorded_without_error(tmp_path):
+    years = np.arange(1949, 1956)
+    observed = _history(tmp_path, {("USA", "USSR"): {y: 1 for y in range(1949, 1956)}}, seed=4)
+    model = ObservationModel.from_relations(observed, [("USA", "USSR"), ("USA", "PRC")], years)
+    assert not model.present[0, 1].any() and not model.present[1].any()
+    recorded = model.record(np.ones((1, 2, 2, len(years))))[0]
+    np.testing.assert_allclose(recorded[0][model.present[0, 0]], model.observed[0][model.present[0, 0]])
+    assert np.isnan(recorded[1]).all() and np.isnan(model.observed[1]).all()
+
+
+def test_relations_that_cannot_be_recorded_are_refused():
+    events = rp.datasets.cold_war_triangle()
+    cut = rp.relations(events, actors=["USA", "USSR", "PRC"], start=1955)
+    with pytest.raises(RealpolitikError, match="start after its first evidence"):
+        ObservationModel.from_relations(cut, CORE_DYADS, range(1955, 1960))
+    ObservationModel.from_relations(cut, CORE_DYADS, range(1956, 1960))  # from 1956 the 1955 row holds the past
+    no_prior = rp.relations(events, actors=["USA", "USSR", "PRC"], prior=0.0)
+    with pytest.raises(RealpolitikError, match="positive prior"):
+        ObservationModel.from_relations(no_prior, CORE_DYADS, range(1956, 1960))
+    whole = rp.relations(events, actors=["USA", "USSR", "PRC"])
+    with pytest.raises(RealpolitikError, match="consecutive"):
+        ObservationModel.from_relations(whole, CORE_DYADS, [1950, 1955, 1960])
 
 
 def test_the_record_is_shrunk_and_late():
@@ -77,11 +126,19 @@ def test_simulated_relations_are_their_own_record():
     assert (model.error == 0).all()
 
 
-def test_error_matches_the_estimators_sampling_size():
+def test_the_error_is_the_estimators_sampling_size():
     observed = rp.relations(rp.datasets.cold_war_triangle(), actors=["USA", "USSR", "PRC"])
     model = ObservationModel.from_relations(observed, CORE_DYADS, range(1949, 1970))
     assert model.observed.shape == model.error.shape == (3, 21)
     assert model.observed[0, 1] > 0.5 and model.observed[0, -2] < -0.5  # alliance in 1950, split by 1968
+    # USSR–PRC in 1950: both directions observed, each (1 − s²)·B/(B + prior)², B from the confidence
+    frame = observed.frame
+    variances = []
+    for src, tgt in (("USSR", "PRC"), ("PRC", "USSR")):
+        row = frame[(frame["src"] == src) & (frame["tgt"] == tgt) & (frame["period"].astype(str) == "1950")].iloc[0]
+        mass = observed.prior * row["confidence"] / (1 - row["confidence"])
+        variances.append((1 - row["stance"] ** 2) * mass / (mass + observed.prior) ** 2)
+    assert model.error[0, 1] == pytest.approx(np.sqrt(sum(variances)) / 2)
     assert (model.error > 0).all() and (model.error < 0.5).all()
 
 

@@ -64,5 +64,5 @@ def test_the_neighbours_stances_agree_with_un_voting_too(ideal_points, history):
         if len(years) >= 12:
             correlations[pair] = np.corrcoef(stance.loc[years], distance.loc[years])[0, 1]
     assert len(correlations) >= 20
-    values = np.array(list(correlations.values()))
+    values = np.array([v for v in correlations.values() if np.isfinite(v)])  # a flat series has no correlation
     assert np.median(values) < AGREEMENT and (values < 0).mean() >= 0.7, correlations

@@ -449,7 +449,8 @@ DyadsOption = Annotated[
                       "weights were fitted) or the triangle's three dyads ('core').")
 ]
 MinEventsOption = Annotated[
-    float, typer.Option("--min-events", help="With --dyads observed: events a dyad needs in the window.")
+    float, typer.Option("--min-events", help="With --dyads observed: events a dyad needs in the window "
+                        "(by weight: a span counts once a year).")
 ]
 
 
@@ -501,7 +502,7 @@ def calibrate(
     _out.print(result.toml())
     if evaluate_runs:
         report = evaluate(scenario, observed, runs=evaluate_runs, seed=seed + 1, params=result.parameters,
-                          train=(scenario.start, train_to), test=(train_to + 1, scenario.end))
+                          train=(scenario.start, train_to), test=(train_to + 1, scenario.end), dyads=fitted)
         _out.print(report.summary())
 
 

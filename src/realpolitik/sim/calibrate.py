@@ -122,6 +122,14 @@ def crps(ensemble: np.ndarray, observed: np.ndarray) -> np.ndarray:
     return skill - 0.5 * spread
 
 
+def _check_training(scenario: Scenario, train: tuple[int, int], runs: int, dyads) -> None:
+    if train[0] > train[1] or train[0] < scenario.start:
+        raise RealpolitikError(f"training window {train} must lie within the scenario from {scenario.start}")
+    if runs < 2:
+        raise RealpolitikError("calibration needs at least two runs (the CRPS compares runs)")
+    _check_dyads(scenario, dyads)
+
+
 def _check_dyads(scenario: Scenario, dyads: Sequence[tuple[str, str]]) -> None:
     codes = set(scenario.codes)
     for a, b in dyads:
@@ -167,11 +175,11 @@ class _Objective:
         self.window = self.years >= train[0]
         self.ex = exogenous(scenario, end=train[1] + 1)
         self.seeds = np.random.SeedSequence(seed).spawn(runs)
-        self.record = ObservationModel.from_relations(observed, dyads, self.years)
-        self.observed = self.record.observed[:, self.window]
+        self.history = ObservationModel.from_relations(observed, dyads, self.years)
+        self.observed = self.history.observed[:, self.window]
         if np.isnan(self.observed).all():
             raise RealpolitikError(f"no observed stance of {dyads} in the training window {train}")
-        self.error = self.record.error[:, self.window]
+        self.error = self.history.error[:, self.window]
         self.seed = seed
 
     def params(self, x: np.ndarray) -> dict[str, float]:
@@ -183,7 +191,7 @@ class _Objective:
         """The CRPS of each dyad and training year (NaN where unobserved), and the records' ensemble mean."""
         out = run_chunk(self.scenario, self.seeds if seeds is None else seeds, params=params, ex=self.ex)
         paths = directed_paths(out[:, : len(self.years)], self.ex.codes, self.dyads)
-        paths = self.record.record(paths)[:, :, self.window]  # as the stance estimator would have seen it
+        paths = self.history.record(paths)[:, :, self.window]  # as the stance estimator would have seen it
         draws = np.random.default_rng(np.random.SeedSequence([self.seed, 2])).standard_normal(paths.shape)
         return crps(paths + draws * self.error[None], self.observed), paths.mean(axis=0)
 
@@ -233,17 +241,18 @@ def profile(
     ``dyad``, ``value``, ``crps`` (mean over the dyad's observed training years) and ``years``;
     the row with ``dyad == "all"`` is the training loss itself (the mean over dyad-years).
     """
-    _check_dyads(scenario, dyads)
+    _check_training(scenario, train, runs, dyads)
     if parameter not in scenario.parameters:
         raise RealpolitikError(f"unknown parameter '{parameter}': the model's are {', '.join(scenario.parameters)}")
     objective = _Objective(scenario, observed, (), scenario.parameters, train, runs, seed, dyads)
     ok = ~np.isnan(objective.observed)
     rows = []
     for value in values:
-        score, _ = objective.table({**scenario.parameters, parameter: float(value)})
+        varied = scenario.with_parameters(**{parameter: float(value)})  # refuses a value out of its range
+        score, _ = objective.table(dict(varied.parameters))
         for d, (a, b) in enumerate(objective.dyads):
-            rows.append({"dyad": f"{a}–{b}", "value": float(value), "crps": float(score[d, ok[d]].mean()),
-                         "years": int(ok[d].sum())})
+            mean = float(score[d, ok[d]].mean()) if ok[d].any() else np.nan
+            rows.append({"dyad": f"{a}–{b}", "value": float(value), "crps": mean, "years": int(ok[d].sum())})
         rows.append({"dyad": "all", "value": float(value), "crps": float(score[ok].mean()), "years": int(ok.sum())})
     return pd.DataFrame(rows)
 
@@ -273,11 +282,7 @@ def calibrate(
     """
     from scipy.optimize import differential_evolution
 
-    if train[0] > train[1] or train[0] < scenario.start:
-        raise RealpolitikError(f"training window {train} must lie within the scenario from {scenario.start}")
-    if runs < 2:
-        raise RealpolitikError("calibration needs at least two runs (the CRPS compares runs)")
-    _check_dyads(scenario, dyads)
+    _check_training(scenario, train, runs, dyads)
     bounds = dict(DEFAULT_BOUNDS if bounds is None else bounds)
     names = tuple(bounds)
     objective = _Objective(scenario, observed, names, scenario.parameters, train, runs, seed, dyads, objective)
@@ -388,7 +393,7 @@ def _patterns(relations: Relations) -> pd.DataFrame:
 class Evaluation:
     """How an ensemble of the scenario compares with history: fit, targets, triangle."""
 
-    fit: pd.DataFrame  # dyad, window, first, last, years, corr, rmse (of the mean), crps, coverage (5-95 %)
+    fit: pd.DataFrame  # dyad, window, first, last, years, corr, rmse, corr_record, rmse_record, crps, coverage
     targets: pd.DataFrame  # target, description, share
     triangle: pd.DataFrame  # year, observed, model, agree, agree_label, runs_agree
     agreement: float  # share of years whose ensemble-mean pattern equals the observed one
@@ -400,7 +405,8 @@ class Evaluation:
 
     def summary(self) -> str:
         """A plain-text report."""
-        lines = ["Fit of the ensemble mean to the observed undirected stance:"]
+        lines = ["Fit to the observed undirected stance (corr, rmse: the ensemble mean; *_record, crps, coverage: "
+                 "the runs as the stance estimator would have recorded them):"]
         lines.append(self.fit.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         lines.append("")
         lines.append("Share of runs meeting each target:")

@@ -68,15 +68,21 @@ class ObservationModel:
         """Read the record and the estimator's evidence weights off observed yearly Relations.
 
         Relations without evidence (simulated ones) are taken as exact: the record is the
-        plain mean of the two directions, with no shrinkage, memory or error.
+        plain mean of the two directions, with no shrinkage, memory or error. Observed
+        relations must be yearly, with a positive prior, and hold each dyad's evidence from its
+        first event (not cut with ``start=``), since the record remembers earlier years.
         """
         dyads = tuple((str(a), str(b)) for a, b in dyads)
         years = np.asarray(years, dtype=int)
+        if len(years) and not (np.diff(years) == 1).all():
+            raise RealpolitikError("the observation model needs consecutive years")
         n_d, n_t = len(dyads), len(years)
         frame = observed.frame
-        evidence = {"confidence", "weight"} <= set(frame.columns) and bool(observed.prior)
+        evidence = {"confidence", "weight"} <= set(frame.columns)
         if evidence and observed.freq != "year":
             raise RealpolitikError(f"the observation model needs yearly relations, not '{observed.freq}'")
+        if evidence and not (observed.prior or 0) > 0:
+            raise RealpolitikError("the observation model needs relations estimated with a positive prior")
         stance = np.full((n_d, 2, n_t), np.nan)
         variance = np.full((n_d, 2, n_t), np.nan)
         kernel = np.zeros((n_d, 2, n_t, n_t))
@@ -91,7 +97,7 @@ class ObservationModel:
             for side, (src, tgt) in enumerate(((a, b), (b, a))):
                 rows = frame[(frame["src"] == src) & (frame["tgt"] == tgt)]
                 periods = rows["period"].astype(str).to_numpy()
-                at = np.array([index.get(p, -1) for p in periods])
+                at = np.array([index.get(p, -1) for p in periods], dtype=int)
                 inside = at >= 0
                 stance[d, side, at[inside]] = rows["stance"].to_numpy()[inside]
                 if not evidence:
@@ -105,8 +111,11 @@ class ObservationModel:
                 weight[at[inside]] = rows["weight"].to_numpy()[inside]
                 before = periods == str(years[0] - 1)  # the evidence A held before the first year
                 held = float((rows["stance"].to_numpy() * (mass_all + prior))[before].sum())
+                _check_history_kept(rows, before, inside, mass_all, (src, tgt))
                 kernel[d, side] = memory * weight[None, :] / (mass[:, None] + prior)
                 offset[d, side] = held * decay ** (np.arange(n_t) + 1) / (mass + prior)
+                # sampling error as the estimator's evidence weight suggests, an approximation: it
+                # treats B as a count of equal, independent events in the year
                 shrunk = np.minimum(1.0, np.abs(stance[d, side]))  # an all-one-sided year still has some error
                 variance[d, side] = (1.0 - shrunk**2) * mass / (mass + prior) ** 2
         present = ~np.isnan(stance)
@@ -130,6 +139,18 @@ class ObservationModel:
         total = (per_direction * self.present[None]).sum(axis=2)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(count[None] > 0, total / count[None], np.nan)
+
+
+def _check_history_kept(rows, before, inside, mass, dyad: tuple[str, str]) -> None:
+    """Refuse relations cut after a dyad's first evidence: the record's memory would start empty."""
+    if before.any() or not inside.any():
+        return
+    first = int(np.flatnonzero(inside)[0])
+    if mass[first] > float(rows["weight"].to_numpy()[first]) * (1 + 1e-6) + 1e-9:
+        raise RealpolitikError(
+            f"the relations of {dyad[0]}→{dyad[1]} start after its first evidence (cut with start=?): "
+            "the observation model needs them from the dyad's first event"
+        )
 
 
 def observed_dyads(
