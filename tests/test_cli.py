@@ -99,7 +99,8 @@ def test_report_writes_html(tmp_path):
     assert "<img" in page and (tmp_path / "r" / "stance.png").stat().st_size > 10_000
     assert "PRC–USSR" in page and "1969" in page
     assert "History against the model" in page
-    for figure in ("triangle.png", "network.png", "triangle-1975.png", "model.png"):
+    assert "The neighbours" in page and "Median correlation" in page
+    for figure in ("triangle.png", "network.png", "triangle-1975.png", "model.png", "neighbours.png"):
         assert (tmp_path / "r" / figure).stat().st_size > 5_000, figure
     assert "Structural balance" in page and "romantic_triangle" in page and "stable_marriage" in page
 

@@ -209,6 +209,46 @@ def plot_model_against_history(
     return fig
 
 
+def plot_records_against_history(
+    dyads: Sequence[tuple[str, str]],
+    years: np.ndarray,
+    observed: np.ndarray,
+    recorded: np.ndarray,
+    *,
+    split: float | None = None,
+    columns: int = 4,
+    title: str | None = None,
+) -> Figure:
+    """Small multiples, one per dyad: the model as the stance estimator would have recorded it, against history.
+
+    ``observed`` is dyads × years, ``recorded`` runs × dyads × years (NaN where history has no
+    record); ``split`` draws the end of the training window.
+    """
+    rows = -(-len(dyads) // columns)
+    fig = Figure(figsize=(3.1 * columns, 1.7 * rows + 0.6), layout="constrained")
+    axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
+    x = np.asarray(years) + 0.5
+    with np.errstate(invalid="ignore"):
+        lo, hi = np.nanquantile(recorded, [0.05, 0.95], axis=0)
+        mean = np.nanmean(recorded, axis=0)
+    for k, ax in enumerate(axes):
+        if k >= len(dyads):
+            ax.set_axis_off()
+            continue
+        ax.fill_between(x, lo[k], hi[k], color="#4c72b0", alpha=0.2, lw=0, label="model's record 5–95 %")
+        ax.plot(x, mean[k], color="#4c72b0", lw=1.2, ls="--", label="model's record, mean")
+        ax.plot(x, observed[k], color="#222", lw=1.6, label="history")
+        ax.axhline(0, color="#888", lw=0.6)
+        if split is not None:
+            ax.axvline(split, color="#c44e52", lw=0.8, ls=":")
+        ax.set_ylim(-1.05, 1.05)
+        ax.set_title("–".join(dyads[k]), fontsize=9)
+        ax.tick_params(labelsize=7)
+    axes[0].legend(loc="lower left", frameon=False, fontsize=6)
+    fig.suptitle(title or "The model's record against history, dyad by dyad", fontsize=10)
+    return fig
+
+
 def plot_driver_pulls(pulls: pd.DataFrame, dyads: Sequence[tuple[str, str]], *, title: str | None = None) -> Figure:
     """One panel per directed dyad: each driver's weighted pull (``driver_pulls``) and the mean stance."""
     fig = Figure(figsize=(11, 2.4 * len(dyads)), layout="constrained")

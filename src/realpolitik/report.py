@@ -6,6 +6,7 @@ import html
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import datasets
@@ -112,6 +113,7 @@ def _model_section(out: Path, observed: Relations, history: pd.DataFrame, runs: 
         for y, p in zip(side["year"], history["pattern"])
     ]
     agree = (side["history"] == side["model (ensemble mean)"]).mean()
+    neighbours = _neighbours_figure(out, ensemble, observed)
     plot_driver_pulls(driver_pulls(ensemble, scenario, DRIVER_DYADS), DRIVER_DYADS).savefig(out / "drivers.png",
                                                                                             dpi=100)
     return f"""<h2>History against the model</h2>
@@ -124,7 +126,42 @@ only, run {runs} times (seed 0). The model's yearly triangle pattern matches his
 <p>Each driver's weighted pull on a directed stance (weight × driver, mean over runs), beside the stance itself:
 positive pulls draw the stance up, negative ones down, through the tanh of their sum
 (<code>realpolitik drivers</code> prints the numbers).</p>
-<img src="drivers.png" alt="Weighted pull of each driver on the core stances">"""
+<img src="drivers.png" alt="Weighted pull of each driver on the core stances">
+{neighbours}"""
+
+
+def _neighbours_figure(out: Path, ensemble, observed: Relations) -> str:
+    """The dyads beyond the triangle that the calibration saw, as the stance estimator records model and history."""
+    from .plots import plot_records_against_history
+    from .sim.observe import ObservationModel, directed_paths, observed_dyads
+
+    train = (int(ensemble.years[0]), 1969)
+    dyads = [d for d in observed_dyads(observed, ensemble.codes, train)
+             if tuple(sorted(d)) not in {tuple(sorted(c)) for c in CORE_DYADS}]
+    if not dyads:
+        return ""
+    history = ObservationModel.from_relations(observed, dyads, ensemble.years)
+    recorded = history.record(directed_paths(ensemble.stances, ensemble.codes, dyads))
+    plot_records_against_history(dyads, ensemble.years, history.observed, recorded, split=train[1] + 1,
+                                 title="The neighbours: the model's record against history").savefig(
+        out / "neighbours.png", dpi=90
+    )
+    mean = recorded.mean(axis=0)
+    corr = {}
+    for name, sel in (("training", ensemble.years <= train[1]), ("forecast", ensemble.years > train[1])):
+        values = []
+        for k in range(len(dyads)):
+            ok = sel & ~np.isnan(history.observed[k])
+            if ok.sum() > 2 and np.std(history.observed[k, ok]) > 0 and np.std(mean[k, ok]) > 0:
+                values.append(np.corrcoef(history.observed[k, ok], mean[k, ok])[0, 1])
+        corr[name] = float(np.median(values)) if values else float("nan")
+    return f"""<h3>The neighbours</h3>
+<p>The {len(dyads)} other dyads with at least five events in {train[0]}–{train[1]}, which the calibration fitted
+alongside the triangle: each run as the stance estimator would have recorded it (shrunk where the evidence is thin,
+remembering earlier years; <code>realpolitik.sim.observe</code>) against history's own record. The dotted line ends
+the training window. Median correlation of the records' mean with history: {corr["training"]:.2f} in training,
+{corr["forecast"]:.2f} in the forecast.</p>
+<img src="neighbours.png" alt="The model's record against history for the neighbour dyads">"""
 
 
 def _key_events(events: pd.DataFrame) -> pd.DataFrame:
