@@ -46,8 +46,8 @@ def test_the_split_lasts_1962_1979(evaluation):
     assert share(evaluation, "split_enmity") >= THRESHOLD
 
 
-@pytest.mark.xfail(strict=False, reason="not met: 69.0 % of 500 runs, on the threshold, so not strict; "
-                   "and the turn is Washington's alone (test_beijing_answers_by_1975)")
+@pytest.mark.xfail(strict=True, reason="not met: 69.0 % of 500 runs (5 runs short), and the turn is Washington's "
+                   "alone (test_beijing_answers_by_1975)")
 def test_the_rapprochement_comes_by_1975(evaluation):
     assert share(evaluation, "rapprochement") >= THRESHOLD
 

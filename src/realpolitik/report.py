@@ -136,8 +136,8 @@ def _neighbours_figure(out: Path, ensemble, observed: Relations) -> str:
     from .sim.observe import ObservationModel, directed_paths, observed_dyads
 
     train = (int(ensemble.years[0]), 1969)
-    dyads = [d for d in observed_dyads(observed, ensemble.codes, train)
-             if tuple(sorted(d)) not in {tuple(sorted(c)) for c in CORE_DYADS}]
+    core = {frozenset(c) for c in CORE_DYADS}
+    dyads = [d for d in observed_dyads(observed, ensemble.codes, train) if frozenset(d) not in core]
     if not dyads:
         return ""
     history = ObservationModel.from_relations(observed, dyads, ensemble.years)
