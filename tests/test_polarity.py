@@ -148,6 +148,8 @@ def test_small_good_file(write_csv):
         (HEADER + GOOD_ROW.replace(".2154438", "1.5"), 2, "cinc"),
         (HEADER + GOOD_ROW.replace('"USA"', '"U1"'), 2, "stateabb"),
         (HEADER + GOOD_ROW.replace(",2011", ",v5"), 2, "version"),
+        (HEADER + GOOD_ROW.replace(",2011", ",1e30"), 2, "version"),
+        (HEADER + GOOD_ROW.replace(",2011", ",-1"), 2, "version"),
         (HEADER + GOOD_ROW + GOOD_ROW, 3, "year"),
         (HEADER + GOOD_ROW + "\n" + GOOD_ROW.replace(",2306,", ",x,"), 4, "milper"),
         (HEADER + GOOD_ROW.replace(",2011", ",2011,7"), 2, None),

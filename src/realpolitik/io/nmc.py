@@ -259,8 +259,12 @@ def read_nmc(path: str | Path, *, lenient: bool = False) -> pd.DataFrame:
         frame[column] = values
     if rows.has("version"):
         version = rows.number("version", missing=_MISSING_TEXT, integer=True)
-        frame["version"] = pd.array(np.where(np.isfinite(version), version, 0).astype(np.int64), dtype="Int64")
-        frame.loc[~np.isfinite(version), "version"] = pd.NA
+        # beyond 2**53 a float no longer holds every whole number, and the cast to int64 would wrap
+        out_of_range = np.isfinite(version) & ((version < 0) | (version >= 2.0**53))
+        rows.flag(out_of_range, "version", "a version is a whole number from 0 to 2**53")
+        usable = np.isfinite(version) & ~out_of_range
+        frame["version"] = pd.array(np.where(usable, version, 0).astype(np.int64), dtype="Int64")
+        frame.loc[~usable, "version"] = pd.NA
     else:
         frame["version"] = pd.array([pd.NA] * len(rows), dtype="Int64")
     ok = ~rows.bad  # a repeat of a refused row is not a duplicate of anything loaded
