@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -211,6 +212,18 @@ def test_profile_prints_each_dyads_training_loss_per_value():
     assert list(frame.columns) == ["dyad", "threat=0", "threat=1"]
     assert list(frame["dyad"]) == ["USSR–PRC", "USA–PRC", "USA–USSR", "all"]
     assert (frame[["threat=0", "threat=1"]] > 0).all().all()
+
+
+def test_profile_by_year_puts_the_dyad_years_a_change_hurts_most_first():
+    out = run("profile", "threat", "--values", "0,2", "--runs", "4", "--train-to", "1955", "--dyads", "core",
+              "--by-year", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert list(frame.columns[:3]) == ["dyad", "year", "observed"]
+    assert {"crps@threat=0", "crps@threat=2", "record@threat=0", "record@threat=2"} <= set(frame.columns)
+    assert len(frame) == len(frame[["dyad", "year"]].drop_duplicates()) and frame["year"].max() <= 1955
+    assert frame["change"].tolist() == sorted(frame["change"], reverse=True)
+    assert np.allclose(frame["change"], frame["crps@threat=2"] - frame["crps@threat=0"], atol=2e-4)  # printed rounded
 
 
 def test_compare_gives_pattern_probabilities():

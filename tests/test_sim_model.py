@@ -388,6 +388,22 @@ def test_profile_is_the_training_loss_split_by_dyad():
         profile(sc, history(), "pivot", [1.0], runs=1)
 
 
+def test_profile_by_year_is_each_dyad_split_into_its_observed_years():
+    sc = reference()
+    values = [0.0, sc.parameters["pivot"]]
+    per_dyad = profile(sc, history(), "pivot", values, runs=8, train=(1949, 1960)).set_index(["dyad", "value"])
+    cells = profile(sc, history(), "pivot", values, runs=8, train=(1949, 1960), by_year=True)
+    assert set(cells.columns) == {"dyad", "value", "year", "crps", "record", "observed"}
+    assert cells["year"].between(1949, 1960).all() and cells["record"].between(-1, 1).all()
+    for (dyad, value), group in cells.groupby(["dyad", "value"]):
+        assert group["crps"].mean() == pytest.approx(per_dyad.loc[(dyad, value), "crps"])
+        assert len(group) == per_dyad.loc[(dyad, value), "years"]
+    observed = history().symmetric()
+    soviet = observed[(observed.a == "PRC") & (observed.b == "USSR")].set_index("period")["stance"]
+    row = cells[(cells.dyad == "USSR–PRC") & (cells.year == 1955)].iloc[0]
+    assert row["observed"] == pytest.approx(soviet["1955"])  # history's own yearly stance
+
+
 def test_evaluation_of_any_observed_dyads_scores_the_record_too():
     sc = reference()
     dyads = [("USSR", "PRC"), ("USA", "IND"), ("USSR", "ROK")]  # the last has no event before 1970

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+import realpolitik as rp
 from realpolitik import DataError
 from realpolitik.citations import bibliography, citation_keys
 from realpolitik.sim.scenario import PARAMETERS, load_scenario, reference_scenario_path
@@ -12,6 +14,28 @@ from realpolitik.sim.scenario import PARAMETERS, load_scenario, reference_scenar
 @pytest.fixture(scope="module")
 def text() -> str:
     return reference_scenario_path().read_text(encoding="utf-8")
+
+
+def test_every_war_of_the_reference_scenario_is_fighting_in_the_curated_events():
+    """A war shock holds the dyad at -1: the events must show fighting in it and no cooperation before its end.
+
+    This is how a war that outlived the fighting shows up: Vietnam's 1979 treaty with the
+    Phnom Penh government it had installed sat inside a 1978-1989 Vietnam-Cambodia war.
+    """
+    scenario = load_scenario()
+    events = rp.datasets.cold_war_triangle()
+    code = events["cameo"].str[:2]
+    for shock in (s for s in scenario.shocks if s.kind == "war"):
+        dyad = events[((events.src == shock.actor) & (events.tgt == shock.target))
+                      | ((events.src == shock.target) & (events.tgt == shock.actor))]
+        start, end = pd.Timestamp(shock.start), pd.Timestamp(shock.end or f"{scenario.end}-12-31")
+        overlaps = (dyad.date_start <= end) & (dyad.date_end >= start)
+        fighting = overlaps & code[dyad.index].isin(["18", "19", "20"])
+        assert fighting.any(), f"{shock.id}: no fighting between {shock.actor} and {shock.target} in the events"
+        last_month = end.to_period("M").start_time
+        before_the_end = (dyad.date_start >= start) & (dyad.date_start < last_month)
+        cooperating = before_the_end & code[dyad.index].isin(["05", "06", "07"])
+        assert not cooperating.any(), f"{shock.id}: {dyad.event_id[cooperating].tolist()} cooperate during the war"
 
 
 def test_reference_scenario(text):

@@ -516,6 +516,8 @@ def profile(
     train_to: Annotated[int, typer.Option("--train-to", help="Last year of the training window.")] = 1969,
     dyads: DyadsOption = "observed",
     min_events: MinEventsOption = 5.0,
+    by_year: Annotated[bool, typer.Option("--by-year", help="One row per dyad-year, those the change from the "
+                                          "first value to the last hurts most first.")] = False,
     fmt: FormatOption = Format.table,
     data: DataOption = None,
 ) -> None:
@@ -533,10 +535,23 @@ def profile(
     observed = _observed_history(data, scenario)
     chosen = _training_dyads(dyads, observed, scenario, train_to, min_events)
     table = training_profile(scenario, observed, parameter, grid, train=(scenario.start, train_to), runs=runs,
-                             seed=seed, dyads=chosen)
+                             seed=seed, dyads=chosen, by_year=by_year)
+    title = f"training CRPS by dyad, {scenario.start}-{train_to}, {runs} runs"
+    if by_year:
+        _emit(_by_year_table(table, parameter, grid), fmt, title=title.replace("by dyad", "by dyad-year"))
+        return
     wide = table.pivot(index="dyad", columns="value", values="crps").reindex(table["dyad"].unique())
     wide.columns = [f"{parameter}={v:g}" for v in wide.columns]
-    _emit(wide.reset_index(), fmt, title=f"training CRPS by dyad, {scenario.start}-{train_to}, {runs} runs")
+    _emit(wide.reset_index(), fmt, title=title)
+
+
+def _by_year_table(table, parameter: str, grid: list[float]):
+    """One row per dyad-year: the observed stance, the record and CRPS at each value, worst change first."""
+    wide = table.pivot_table(index=["dyad", "year", "observed"], columns="value", values=["record", "crps"])
+    wide.columns = [f"{what}@{parameter}={v:g}" for what, v in wide.columns]
+    first, last = (f"crps@{parameter}={v:g}" for v in (grid[0], grid[-1]))
+    wide["change"] = wide[last] - wide[first]
+    return wide.sort_values("change", ascending=False).reset_index()
 
 
 @actors_app.command("resolve")

@@ -233,6 +233,7 @@ def profile(
     runs: int = 64,
     seed: int = 0,
     dyads: Sequence[tuple[str, str]] = CORE_DYADS,
+    by_year: bool = False,
 ) -> pd.DataFrame:
     """Training CRPS of each dyad as one parameter varies and the others keep the scenario's values.
 
@@ -240,16 +241,28 @@ def profile(
     sets to zero may be rejected by a few dyads and merely not needed by the rest. Columns
     ``dyad``, ``value``, ``crps`` (mean over the dyad's observed training years) and ``years``;
     the row with ``dyad == "all"`` is the training loss itself (the mean over dyad-years).
+
+    ``by_year=True`` gives one row per dyad, value and observed training year instead, with the
+    ensemble mean of the runs' ``record`` beside the ``observed`` stance: the episodes of
+    history that a driver's weight helps or hurts.
     """
     _check_training(scenario, train, runs, dyads)
     if parameter not in scenario.parameters:
         raise RealpolitikError(f"unknown parameter '{parameter}': the model's are {', '.join(scenario.parameters)}")
     objective = _Objective(scenario, observed, (), scenario.parameters, train, runs, seed, dyads)
     ok = ~np.isnan(objective.observed)
+    years = objective.years[objective.window]
     rows = []
     for value in values:
         varied = scenario.with_parameters(**{parameter: float(value)})  # refuses a value out of its range
-        score, _ = objective.table(dict(varied.parameters))
+        score, record = objective.table(dict(varied.parameters))
+        if by_year:
+            for d, t in zip(*np.nonzero(ok)):
+                a, b = objective.dyads[d]
+                rows.append({"dyad": f"{a}–{b}", "value": float(value), "year": int(years[t]),
+                             "crps": float(score[d, t]), "record": float(record[d, t]),
+                             "observed": float(objective.observed[d, t])})
+            continue
         for d, (a, b) in enumerate(objective.dyads):
             mean = float(score[d, ok[d]].mean()) if ok[d].any() else np.nan
             rows.append({"dyad": f"{a}–{b}", "value": float(value), "crps": mean, "years": int(ok[d].sum())})
