@@ -224,6 +224,10 @@ def test_profile_by_year_puts_the_dyad_years_a_change_hurts_most_first():
     assert len(frame) == len(frame[["dyad", "year"]].drop_duplicates()) and frame["year"].max() <= 1955
     assert frame["change"].tolist() == sorted(frame["change"], reverse=True)
     assert np.allclose(frame["change"], frame["crps@threat=2"] - frame["crps@threat=0"], atol=2e-4)  # printed rounded
+    close = run("profile", "threat", "--values", "1.0000001,1.0000002", "--runs", "2", "--train-to", "1951",
+                "--dyads", "core", "--by-year", "--format", "csv")
+    assert close.returncode == 0, close.stderr  # values that differ get labels that differ
+    assert "crps@threat=1.0000001" in close.stdout and "crps@threat=1.0000002" in close.stdout
 
 
 def test_compare_gives_pattern_probabilities():

@@ -149,6 +149,7 @@ def test_small_good_file(write_csv):
         (HEADER + GOOD_ROW.replace('"USA"', '"U1"'), 2, "stateabb"),
         (HEADER + GOOD_ROW.replace(",2011", ",v5"), 2, "version"),
         (HEADER + GOOD_ROW.replace(",2011", ",1e30"), 2, "version"),
+        (HEADER + GOOD_ROW.replace(",2011", ",9007199254740992"), 2, "version"),  # 2**53
         (HEADER + GOOD_ROW.replace(",2011", ",-1"), 2, "version"),
         (HEADER + GOOD_ROW + GOOD_ROW, 3, "year"),
         (HEADER + GOOD_ROW + "\n" + GOOD_ROW.replace(",2306,", ",x,"), 4, "milper"),

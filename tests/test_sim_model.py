@@ -59,6 +59,22 @@ PARAMS = {"ideology": 1.0, "coexistence": 1.0, "pivot": 1.0, "threat": 1.0, "bal
 # --- ideology -------------------------------------------------------------------------------
 
 
+def test_every_shock_of_the_reference_scenario_reaches_the_step_grid():
+    # the 1965 and 1971 Indo-Pakistani wars and China's 1979 war on Vietnam each fall between two
+    # quarter starts: they once never happened in the model
+    sc = load_scenario()
+    ex = exogenous(sc)
+    index = {c: k for k, c in enumerate(ex.codes)}
+    for shock in (s for s in sc.shocks if s.kind in ("war", "aid", "deployment")):
+        grid = {"war": ex.war, "aid": ex.aid, "deployment": ex.deployment}[shock.kind]
+        seen = np.nonzero(grid[:, index[shock.actor], index[shock.target]])[0]
+        assert len(seen), shock.id
+    short = [s for s in sc.shocks if s.id == "indo-pakistani-war-1965"][0]
+    quarter = np.nonzero(ex.war[:, index["IND"], index["PAK"]] & (ex.times < 1970))[0]
+    assert ex.times[quarter].tolist() == [1965.5]  # the quarter from July 1965, which holds August-September
+    assert short.start.month == 8
+
+
 def test_ideology_same_line_is_full_affinity_and_a_half_gap_in_line_is_a_schism():
     aff = ideology_affinity(np.array([[0.0, 0.7], [0.0, 0.7], [0.0, 0.2], [0.0, 0.45]]))
     assert aff[0, 1] == pytest.approx(1.0)

@@ -541,17 +541,23 @@ def profile(
         _emit(_by_year_table(table, parameter, grid), fmt, title=title.replace("by dyad", "by dyad-year"))
         return
     wide = table.pivot(index="dyad", columns="value", values="crps").reindex(table["dyad"].unique())
-    wide.columns = [f"{parameter}={v:g}" for v in wide.columns]
+    wide.columns = [f"{parameter}={_label(v)}" for v in wide.columns]
     _emit(wide.reset_index(), fmt, title=title)
+
+
+def _label(value: float) -> str:
+    """A parameter value as a column label: short, and distinct for values that differ (15 digits)."""
+    return f"{value:.15g}"
 
 
 def _by_year_table(table, parameter: str, grid: list[float]):
     """One row per dyad-year: the observed stance, the record and CRPS at each value, worst change first."""
     wide = table.pivot_table(index=["dyad", "year", "observed"], columns="value", values=["record", "crps"])
-    wide.columns = [f"{what}@{parameter}={v:g}" for what, v in wide.columns]
-    first, last = (f"crps@{parameter}={v:g}" for v in (grid[0], grid[-1]))
+    wide.columns = [f"{what}@{parameter}={_label(v)}" for what, v in wide.columns]
+    first, last = (f"crps@{parameter}={_label(v)}" for v in (grid[0], grid[-1]))
     wide["change"] = wide[last] - wide[first]
-    return wide.sort_values("change", ascending=False).reset_index()
+    wide = wide.reset_index()
+    return wide.sort_values(["change", "dyad", "year"], ascending=[False, True, True], ignore_index=True)
 
 
 @actors_app.command("resolve")

@@ -234,8 +234,8 @@ def read_nmc(path: str | Path, *, lenient: bool = False) -> pd.DataFrame:
     DataError
         Naming the file, line, field and value: an unreadable or malformed file, a missing
         required column (``ccode``, ``year``, ``cinc``), a non-numeric or negative value other
-        than a missing code, a ``ccode`` outside 1-999, a year that is not four digits, a
-        ``cinc`` above 1, a bad ``stateabb``, or a state-year that appears twice.
+        than a missing code, a ``ccode`` outside 1-999, a year that is not four digits, a ``cinc``
+        above 1, a ``version`` of 2**53 or more, a bad ``stateabb``, or a state-year that appears twice.
     """
     source = str(path)
     header, lines, raw = _read_csv(path, what="NMC")
@@ -261,7 +261,7 @@ def read_nmc(path: str | Path, *, lenient: bool = False) -> pd.DataFrame:
         version = rows.number("version", missing=_MISSING_TEXT, integer=True)
         # beyond 2**53 a float no longer holds every whole number, and the cast to int64 would wrap
         out_of_range = np.isfinite(version) & ((version < 0) | (version >= 2.0**53))
-        rows.flag(out_of_range, "version", "a version is a whole number from 0 to 2**53")
+        rows.flag(out_of_range, "version", "a version is a whole number from 0 up to (not including) 2**53")
         usable = np.isfinite(version) & ~out_of_range
         frame["version"] = pd.array(np.where(usable, version, 0).astype(np.int64), dtype="Int64")
         frame.loc[~usable, "version"] = pd.NA

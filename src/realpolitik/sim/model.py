@@ -209,6 +209,8 @@ def exogenous(scenario: Scenario, *, start: float | None = None, end: float | No
         t0 = _decimal(shock.start)
         t1 = np.inf if shock.end is None else _decimal(shock.end)
         active = (times >= t0 - 1e-9) & (times <= t1)
+        if not active.any():  # shorter than a step and between two step starts: the step it falls in sees it
+            active = (times <= t0 + 1e-9) & (times + 1.0 / per_year > t1)
         after = times >= t0 - 1e-9
         i = index[shock.actor]
         j = index.get(shock.target) if shock.target else None
