@@ -204,6 +204,16 @@ def test_calibrate_on_every_observed_dyad_prints_the_fit():
     assert "[parameters]" in out.stdout and "training CRPS" in out.stdout
 
 
+def test_calibrate_with_a_test_window_inside_the_training_years_shows_nothing_later():
+    out = run("calibrate", "--runs", "2", "--maxiter", "1", "--train-to", "1953", "--test-to", "1956",
+              "--evaluate", "4", "--dyads", "core")
+    assert out.returncode == 0, out.stderr
+    assert "# forecast 1954-1956 (4 runs; nothing later simulated): CRPS 0." in out.stdout
+    assert "Share of runs" not in out.stdout and "Triangle" not in out.stdout  # no target reaches past 1956
+    late = run("calibrate", "--runs", "2", "--maxiter", "1", "--train-to", "1953", "--test-to", "1953")
+    assert late.returncode != 0 and "--test-to must be after --train-to (1953)" in late.stderr
+
+
 def test_profile_prints_each_dyads_training_loss_per_value():
     out = run("profile", "threat", "--values", "0,1,1", "--runs", "4", "--train-to", "1955", "--dyads", "core",
               "--format", "csv")

@@ -480,6 +480,9 @@ def calibrate(
     workers: Annotated[int, typer.Option("--workers", help="Processes evaluating a generation.")] = 1,
     train_to: Annotated[int, typer.Option("--train-to", help="Last year of the training window.")] = 1969,
     evaluate_runs: Annotated[int, typer.Option("--evaluate", help="Runs of the out-of-sample check (0: none).")] = 200,
+    test_to: Annotated[Optional[int], typer.Option(
+        "--test-to", help="Last year of the out-of-sample check. Before the scenario's end, nothing later is simulated "
+                          "or shown: an inner check on the training years alone.")] = None,
     dyads: DyadsOption = "observed",
     min_events: MinEventsOption = 5.0,
     data: DataOption = None,
@@ -488,9 +491,12 @@ def calibrate(
     from rich.progress import Progress
 
     from .sim.calibrate import calibrate as fit
-    from .sim.calibrate import evaluate
+    from .sim.calibrate import evaluate, training_loss
 
     scenario = _scenario(scenario_file, None, None)
+    if test_to is not None and not train_to < test_to <= scenario.end:
+        raise RealpolitikError(f"--test-to must be after --train-to ({train_to}) and at most {scenario.end}, "
+                               f"not {test_to}")
     observed = _observed_history(data, scenario)
     fitted = _training_dyads(dyads, observed, scenario, train_to, min_events)
     with Progress(console=Console(stderr=True), transient=True) as bar:
@@ -500,7 +506,13 @@ def calibrate(
                      progress=lambda generation, best: bar.update(task, completed=generation))
     _out.print(f"# {result.method}: training CRPS {result.loss:.4f}, MSE {result.mse:.4f}, {result.nfev} evaluations")
     _out.print(result.toml())
-    if evaluate_runs:
+    if evaluate_runs and test_to is not None and test_to < scenario.end:
+        # the reference targets and the triangle reach past test_to, so only the forecast's score is shown
+        held_out = training_loss(scenario, observed, result.parameters, train=(train_to + 1, test_to),
+                                 runs=evaluate_runs, seed=seed + 1, dyads=fitted)
+        _out.print(f"# forecast {train_to + 1}-{test_to} ({evaluate_runs} runs; nothing later simulated): "
+                   f"CRPS {held_out['crps']:.4f}, MSE of the ensemble mean {held_out['mse']:.4f}")
+    elif evaluate_runs:
         report = evaluate(scenario, observed, runs=evaluate_runs, seed=seed + 1, params=result.parameters,
                           train=(scenario.start, train_to), test=(train_to + 1, scenario.end), dyads=fitted)
         _out.print(report.summary())
