@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import subprocess
@@ -10,6 +11,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+
+from realpolitik.sim.calibrate import TARGETS
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
@@ -100,6 +103,7 @@ def test_report_writes_html(tmp_path):
     assert "<img" in page and (tmp_path / "r" / "stance.png").stat().st_size > 10_000
     assert "PRC–USSR" in page and "1969" in page
     assert "History against the model" in page
+    assert "met (at least 70 %)" in page and all(html.escape(d) in page for d in TARGETS.values())
     assert "The neighbours" in page and "Median correlation" in page
     for figure in ("triangle.png", "network.png", "triangle-1975.png", "model.png", "neighbours.png"):
         assert (tmp_path / "r" / figure).stat().st_size > 5_000, figure

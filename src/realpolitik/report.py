@@ -87,6 +87,7 @@ def balance_series(rel: Relations, *, start: int, end: int, threshold: float = 0
 def _model_section(out: Path, observed: Relations, history: pd.DataFrame, runs: int) -> str:
     """History against the model: the ensemble band of each core dyad, both periodizations."""
     from .plots import plot_driver_pulls, plot_model_against_history
+    from .sim.calibrate import target_outcomes, target_shares
     from .sim.compare import ensemble_patterns, pattern_shares
     from .sim.ensemble import simulate
     from .sim.explain import driver_pulls
@@ -113,6 +114,9 @@ def _model_section(out: Path, observed: Relations, history: pd.DataFrame, runs: 
         for y, p in zip(side["year"], history["pattern"])
     ]
     agree = (side["history"] == side["model (ensemble mean)"]).mean()
+    targets = target_shares(target_outcomes(ensemble))
+    targets = pd.DataFrame({"target": targets["description"], "share of runs": targets["share"].map("{:.0%}".format),
+                            "met (at least 70 %)": np.where(targets["share"] >= 0.7, "yes", "no")})
     neighbours = _neighbours_figure(out, ensemble, observed)
     plot_driver_pulls(driver_pulls(ensemble, scenario, DRIVER_DYADS), DRIVER_DYADS).savefig(out / "drivers.png",
                                                                                             dpi=100)
@@ -121,6 +125,8 @@ def _model_section(out: Path, observed: Relations, history: pd.DataFrame, runs: 
 only, run {runs} times (seed 0). The model's yearly triangle pattern matches history in {agree:.0%} of years;
 <code>docs/model.md</code> discusses the fit and what the model still misses.</p>
 <img src="model.png" alt="Ensemble band against history">
+<p>The reference targets of the dynamics issue, each a test on one run's yearly stances:</p>
+{_html_table(targets)}
 {_html_table(side)}
 <h3>What moves the model</h3>
 <p>Each driver's weighted pull on a directed stance (weight × driver, mean over runs), beside the stance itself:

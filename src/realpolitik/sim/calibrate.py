@@ -79,6 +79,7 @@ __all__ = [
     "evaluate",
     "profile",
     "target_outcomes",
+    "target_shares",
     "training_loss",
 ]
 
@@ -350,6 +351,13 @@ def calibrate(
 # Evaluation against history
 
 
+def target_shares(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The share of runs meeting each target of ``TARGETS``: columns target, description, share."""
+    return pd.DataFrame(
+        [{"target": k, "description": v, "share": float(outcomes[k].mean())} for k, v in TARGETS.items()]
+    )
+
+
 def target_outcomes(ensemble: Ensemble) -> pd.DataFrame:
     """Per run: whether each target of ``TARGETS`` is met, and the years of the turns they ask for."""
     years = ensemble.years
@@ -486,9 +494,7 @@ def evaluate(
     fit = pd.DataFrame(fit_rows)
 
     outcomes = target_outcomes(ens)
-    targets = pd.DataFrame(
-        [{"target": k, "description": v, "share": float(outcomes[k].mean())} for k, v in TARGETS.items()]
-    )
+    targets = target_shares(outcomes)
 
     history = _patterns(observed).set_index("year")
     model = _patterns(ens.to_relations()).set_index("year")
