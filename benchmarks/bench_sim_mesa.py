@@ -82,7 +82,9 @@ class State(mesa.Agent):
         intent = np.maximum(np.maximum(0.0, -toward_me), against_me)
         deterred = 1.0 - np.minimum(nuclear[i], nuclear)
         theta = intent * (c * reach * offence * deterred)
-        threat = -theta + c * (theta.sum() - theta)
+        stances = np.array([a.stance for a in others])  # R[j, k]: every agent's stance row
+        excess = np.maximum(0.0, theta[None, :] - theta[:, None])  # [j, k]: max(0, θ_ik − θ_ij)
+        threat = -theta + c * (excess * (1.0 - np.maximum(0.0, stances))).sum(axis=1)
 
         # ideology: affinity of my position with each state's, discounted by the threats I face from others
         economy, militancy = positions[:, 0], positions[:, 1]

@@ -144,7 +144,8 @@ def test_every_driver_equals_its_formula_summed_term_by_term():
             assert theta[i, j] == pytest.approx(c[j] * reach * offence * intent * deterred)
             pressed = min(1.0, sum(theta[i, k] for k in range(n) if k != j))
             assert terms["ideology"][0, i, j] == pytest.approx((1 - pressed) * affinity[i, j])
-            assert terms["threat"][0, i, j] == pytest.approx(-theta[i, j] + c[j] * sum(theta[i, k] for k in thirds))
+            counterweight = sum(max(0.0, theta[i, k] - theta[i, j]) * (1 - max(0.0, r[j, k])) for k in thirds)
+            assert terms["threat"][0, i, j] == pytest.approx(-theta[i, j] + c[j] * counterweight)
             assert terms["balance"][0, i, j] == pytest.approx(sum(c[k] * r[i, k] * r[k, j] for k in thirds) / norm)
             quarrels = sum(c[k] * h[j, k] * (1 - h[i, k]) for k in thirds) / norm
             dependence = aid[j, i] * max(0.0, c[j] - c[i]) / (c[j] + c[i])
@@ -215,7 +216,7 @@ def test_nuclear_arms_add_offence_against_the_unarmed_and_deter_the_armed():
     assert 0 < threat(world(2, nuclear=[0.3, 1]), R)[A, B] < unarmed  # a small force deters in part
 
 
-def test_two_front_logic_pulls_a_threatened_state_toward_other_capable_states():
+def test_two_front_logic_pulls_a_threatened_state_toward_a_counterweight():
     R = stances(3, {(C, A): -1.0})  # C is hostile to A; B is neutral
     near = np.full((3, 3), 1.0)
     terms = driver_terms(R, world(3, capability=[1, 1, 1], proximity=near), 0, 1.0)
@@ -223,6 +224,17 @@ def test_two_front_logic_pulls_a_threatened_state_toward_other_capable_states():
     assert terms["threat"][0, A, B] > 0  # and court the other power
     weak = driver_terms(R, world(3, capability=[1, 0.1, 1], proximity=near), 0, 1.0)
     assert 0 < weak["threat"][0, A, B] < terms["threat"][0, A, B]  # the more, the more capable it is
+    # an ally of the threat is no counterweight: B, C's friend, draws A no more
+    equal = world(3, capability=[1, 1, 1], proximity=near)
+    allied = driver_terms(stances(3, {(C, A): -1.0, (B, C): 1.0}), equal, 0, 1.0)
+    assert allied["threat"][0, A, B] == pytest.approx(0.0)
+    # balance against the greater threat: when B threatens A more than C does, A is drawn toward C, not B
+    both = stances(3, {(C, A): -0.4, (B, A): -1.0})
+    pulls = driver_terms(both, equal, 0, 1.0)["threat"][0]
+    theta = threat(equal, both)
+    assert theta[A, B] > theta[A, C] > 0
+    assert pulls[A, C] == pytest.approx(-theta[A, C] + (theta[A, B] - theta[A, C]))
+    assert pulls[A, B] == pytest.approx(-theta[A, B])  # no pull toward the greater threat
 
 
 # --- balance --------------------------------------------------------------------------------
