@@ -123,6 +123,12 @@ def crps(ensemble: np.ndarray, observed: np.ndarray) -> np.ndarray:
     return skill - 0.5 * spread
 
 
+def _with_sampling_error(recorded: np.ndarray, error: np.ndarray, seed: int) -> np.ndarray:
+    """Records (runs × dyads × years) plus the estimator's sampling error, drawn from a stream fixed by ``seed``."""
+    draws = np.random.default_rng(np.random.SeedSequence([seed, 2])).standard_normal(recorded.shape)
+    return recorded + draws * error[None]
+
+
 def _check_training(scenario: Scenario, train: tuple[int, int], runs: int, dyads) -> None:
     if train[0] > train[1] or train[0] < scenario.start:
         raise RealpolitikError(f"training window {train} must lie within the scenario from {scenario.start}")
@@ -193,8 +199,7 @@ class _Objective:
         out = run_chunk(self.scenario, self.seeds if seeds is None else seeds, params=params, ex=self.ex)
         paths = directed_paths(out[:, : len(self.years)], self.ex.codes, self.dyads)
         paths = self.history.record(paths)[:, :, self.window]  # as the stance estimator would have seen it
-        draws = np.random.default_rng(np.random.SeedSequence([self.seed, 2])).standard_normal(paths.shape)
-        return crps(paths + draws * self.error[None], self.observed), paths.mean(axis=0)
+        return crps(_with_sampling_error(paths, self.error, self.seed), self.observed), paths.mean(axis=0)
 
     def scores(self, params: dict[str, float], seeds=None) -> tuple[float, float]:
         score, mean = self.table(params, seeds)
@@ -467,13 +472,12 @@ def evaluate(
     _check_dyads(scenario, dyads)
     ens = simulate(scenario, runs=runs, seed=seed)
     years = ens.years
-    history = ObservationModel.from_relations(observed, dyads, years)
-    obs = history.observed
+    recorder = ObservationModel.from_relations(observed, dyads, years)
+    obs = recorder.observed
     directed = directed_paths(ens.stances, ens.codes, dyads)
     mean = directed.mean(axis=(0, 2))
-    recorded = history.record(directed)
-    draws = np.random.default_rng(np.random.SeedSequence([seed, 2])).standard_normal(recorded.shape)
-    predicted = recorded + draws * history.error[None]  # what the stance estimator would report, run by run
+    recorded = recorder.record(directed)
+    predicted = _with_sampling_error(recorded, recorder.error, seed)  # what the estimator would report, run by run
     lo, hi = np.quantile(predicted, [0.05, 0.95], axis=0)
     score = crps(predicted, obs)
     record_mean = recorded.mean(axis=0)

@@ -16,13 +16,12 @@ import numpy as np
 import pandas as pd
 
 from .._errors import RealpolitikError
+from .calibrate import TRIANGLE
 from .ensemble import Ensemble
 from .model import TARGET_DRIVERS, driver_terms, exogenous
 from .scenario import Scenario
 
-__all__ = ["TRIANGLE", "driver_pulls"]
-
-TRIANGLE = ("USA", "USSR", "PRC")
+__all__ = ["driver_pulls"]
 
 
 def driver_pulls(
