@@ -540,12 +540,9 @@
     const x = r.years.map((y) => y + 0.5);
     const n = r.dyads.length;
     const traces = [];
-    const layout = {
-      margin: { t: 20, r: 10, b: 40, l: 70 }, hovermode: "x unified",
-      legend: { orientation: "h", y: -0.08 }, xaxis: { range: [r.start, r.end + 1], dtick: 5, anchor: `y${n}` },
-    };
+    const layout = stackedLayout(r, n, 20);
     r.dyads.forEach((d, i) => {
-      const axis = i === 0 ? "y" : `y${i + 1}`;
+      const axis = stackPanel(layout, i, n, 0.04, { range: [-1.05, 1.05], title: { text: esc(d.label) } });
       const first = i === 0;
       traces.push({ x, y: d.p05, yaxis: axis, mode: "lines", line: { width: 0, color: d.colour }, showlegend: false,
         hoverinfo: "skip" });
@@ -558,12 +555,6 @@
       traces.push({ x, y: d.history, yaxis: axis, mode: "lines", line: { color: d.colour, width: 2.6 },
         name: "history", legendgroup: "history", showlegend: first,
         hovertemplate: `${esc(d.label)} history %{y:+.2f}<extra></extra>` });
-      const gap = 0.04;
-      const top = 1 - (i * 1) / n;
-      layout[i === 0 ? "yaxis" : `yaxis${i + 1}`] = {
-        domain: [Math.max(0, top - 1 / n + gap), top], range: [-1.05, 1.05], zeroline: true, zerolinecolor: "#555",
-        title: { text: esc(d.label) },
-      };
     });
     Plotly.react("sim-chart", traces, layout, PLOT_CONFIG);
 
@@ -592,12 +583,9 @@
     const n = r.drivers.length;
     const seen = new Set(); // one legend entry per driver, at its first panel
     const traces = [];
-    const layout = {
-      margin: { t: 10, r: 10, b: 40, l: 70 }, hovermode: "x unified",
-      legend: { orientation: "h", y: -0.08 }, xaxis: { range: [r.start, r.end + 1], dtick: 5, anchor: `y${n}` },
-    };
+    const layout = stackedLayout(r, n, 10);
     r.drivers.forEach((d, i) => {
-      const axis = i === 0 ? "y" : `y${i + 1}`;
+      const axis = stackPanel(layout, i, n, 0.035, { title: { text: esc(d.label) } });
       Object.entries(r.driver_colours).forEach(([name, colour], rank) => {
         const values = d.series[name];
         if (!values || !values.some((v) => Math.abs(v) > 0.02)) return; // a driver that never pulls
@@ -609,14 +597,25 @@
       traces.push({ x, y: d.stance, yaxis: axis, mode: "lines", name: "stance (mean)", legendgroup: "stance",
         legendrank: 0, showlegend: i === 0, line: { color: "#000", width: 2.6 },
         hovertemplate: `${esc(d.label)} stance %{y:+.2f}<extra></extra>` });
-      const gap = 0.035;
-      const top = 1 - i / n;
-      layout[i === 0 ? "yaxis" : `yaxis${i + 1}`] = {
-        domain: [Math.max(0, top - 1 / n + gap), top], zeroline: true, zerolinecolor: "#555",
-        title: { text: esc(d.label) },
-      };
     });
     Plotly.react("sim-drivers", traces, layout, PLOT_CONFIG);
+  }
+
+  /* n panels stacked top to bottom on one time axis: the shared layout ... */
+  function stackedLayout(r, n, marginTop) {
+    return {
+      margin: { t: marginTop, r: 10, b: 40, l: 70 }, hovermode: "x unified",
+      legend: { orientation: "h", y: -0.08 }, xaxis: { range: [r.start, r.end + 1], dtick: 5, anchor: `y${n}` },
+    };
+  }
+
+  /* ... and panel i's y-axis (its slice of the height, with a zero line, plus `axis`); returns the axis name. */
+  function stackPanel(layout, i, n, gap, axis) {
+    const top = 1 - i / n;
+    layout[i === 0 ? "yaxis" : `yaxis${i + 1}`] = {
+      domain: [Math.max(0, top - 1 / n + gap), top], zeroline: true, zerolinecolor: "#555", ...axis,
+    };
+    return i === 0 ? "y" : `y${i + 1}`;
   }
 
   /* ---------- balance ---------- */
