@@ -228,6 +228,14 @@ def test_profile_prints_each_dyads_training_loss_per_value():
     assert (frame[["threat=0", "threat=1"]] > 0).all().all()
 
 
+def test_profile_directed_names_each_direction():
+    out = run("profile", "threat", "--values", "0,1", "--runs", "4", "--train-to", "1955", "--dyads", "core",
+              "--directed", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert list(frame["dyad"]) == ["USSR→PRC", "PRC→USSR", "USA→PRC", "PRC→USA", "USA→USSR", "USSR→USA", "all"]
+
+
 def test_profile_by_year_puts_the_dyad_years_a_change_hurts_most_first():
     out = run("profile", "threat", "--values", "0,2", "--runs", "4", "--train-to", "1955", "--dyads", "core",
               "--by-year", "--format", "csv")

@@ -416,6 +416,18 @@ def test_profile_is_the_training_loss_split_by_dyad():
         profile(sc, history(), "pivot", [1.0], runs=1)
 
 
+def test_a_directed_profile_scores_each_direction_against_its_own_record():
+    sc = reference()
+    shipped = sc.parameters["pivot"]
+    table = profile(sc, history(), "pivot", [shipped], runs=8, train=(1949, 1960), directed=True)
+    assert list(table["dyad"]) == ["USSR→PRC", "PRC→USSR", "USA→PRC", "PRC→USA", "USA→USSR", "USSR→USA", "all"]
+    directed = training_loss(sc, history(), runs=8, train=(1949, 1960), directed=True)
+    undirected = training_loss(sc, history(), runs=8, train=(1949, 1960))
+    assert table.set_index("dyad").loc["all", "crps"] == pytest.approx(directed["crps"])
+    # a direction is a sparser record than the mean of two, and the model must match who moved
+    assert directed["crps"] > undirected["crps"]
+
+
 def test_profile_by_year_is_each_dyad_split_into_its_observed_years():
     sc = reference()
     values = [0.0, sc.parameters["pivot"]]

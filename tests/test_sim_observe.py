@@ -15,7 +15,7 @@ from realpolitik import RealpolitikError
 from realpolitik.io.eventfile import read_events
 from realpolitik.sim.calibrate import CORE_DYADS
 from realpolitik.sim.ensemble import Ensemble
-from realpolitik.sim.observe import ObservationModel, directed_paths, observed_dyads
+from realpolitik.sim.observe import ObservationModel, both_directions, directed_paths, observed_dyads
 
 HEADER = "event_id,date_start,date_end,precision,src,tgt,cameo,description,citation\n"
 COOPERATE, CONFLICT = "057", "111"  # sign a formal agreement (+), criticise (−)
@@ -100,6 +100,29 @@ def test_every_observed_dyad_is_recorded_exactly_whatever_the_estimator():
     ok = ~np.isnan(model.observed)
     assert len(dyads) >= 20 and ok.sum() > 300
     np.testing.assert_allclose(recorded[ok], model.observed[ok], atol=1e-9)
+
+
+def test_a_directed_record_is_each_directions_own():
+    # directed: each direction is read and recorded alone; where both directions are seen, their
+    # mean is the undirected record and the variance of that mean is the directions' over four
+    observed = rp.relations(rp.datasets.cold_war_triangle(), actors=["USA", "USSR", "PRC"])
+    years = np.arange(1955, 1970)
+    both = ObservationModel.from_relations(observed, CORE_DYADS, years)
+    one_way = ObservationModel.from_relations(observed, both_directions(CORE_DYADS), years, directed=True)
+    assert one_way.dyads == (("USSR", "PRC"), ("PRC", "USSR"), ("USA", "PRC"), ("PRC", "USA"), ("USA", "USSR"),
+                             ("USSR", "USA"))
+    assert not one_way.present[:, 1].any()
+    frame = observed.frame.set_index(["src", "tgt", "period"])["stance"]
+    for d, (a, b) in enumerate(one_way.dyads):
+        for t, year in enumerate(years):
+            assert one_way.observed[d, t] == pytest.approx(frame[(a, b, str(year))])
+    np.testing.assert_allclose((one_way.observed[0::2] + one_way.observed[1::2]) / 2, both.observed, atol=1e-12)
+    np.testing.assert_allclose((one_way.error[0::2] ** 2 + one_way.error[1::2] ** 2) / 4, both.error**2, atol=1e-12)
+    path = np.random.default_rng(7).uniform(-1, 1, size=(3, len(CORE_DYADS), 2, len(years)))
+    directed = np.zeros((3, 2 * len(CORE_DYADS), 2, len(years)))
+    directed[:, :, 0] = path.reshape(3, 2 * len(CORE_DYADS), len(years))  # a→b then b→a, as both_directions
+    recorded = one_way.record(directed)
+    np.testing.assert_allclose((recorded[:, 0::2] + recorded[:, 1::2]) / 2, both.record(path), atol=1e-12)
 
 
 def test_a_dyad_seen_one_way_or_not_at_all_is_recorded_without_error(tmp_path):

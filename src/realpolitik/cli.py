@@ -452,6 +452,10 @@ MinEventsOption = Annotated[
     float, typer.Option("--min-events", help="With --dyads observed: events a dyad needs in the window "
                         "(by weight: a span counts once a year).")
 ]
+DirectedOption = Annotated[
+    bool, typer.Option("--directed", help="Score each direction of a dyad against its own record (who moved "
+                       "toward whom) instead of the mean of both.")
+]
 
 
 def _training_dyads(choice: str, observed, scenario, train_to: int, min_events: float):
@@ -485,6 +489,7 @@ def calibrate(
                           "or shown: an inner check on the training years alone.")] = None,
     dyads: DyadsOption = "observed",
     min_events: MinEventsOption = 5.0,
+    directed: DirectedOption = False,
     data: DataOption = None,
 ) -> None:
     """Re-fit the model's weights on history up to --train-to; print them and the out-of-sample check."""
@@ -502,14 +507,14 @@ def calibrate(
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("calibrating", total=maxiter)
         result = fit(scenario, observed, train=(scenario.start, train_to), runs=runs, seed=seed, maxiter=maxiter,
-                     workers=workers, dyads=fitted,
+                     workers=workers, dyads=fitted, directed=directed,
                      progress=lambda generation, best: bar.update(task, completed=generation))
     _out.print(f"# {result.method}: training CRPS {result.loss:.4f}, MSE {result.mse:.4f}, {result.nfev} evaluations")
     _out.print(result.toml())
     if evaluate_runs and test_to is not None and test_to < scenario.end:
         # the reference targets and the triangle reach past test_to, so only the forecast's score is shown
         held_out = training_loss(scenario, observed, result.parameters, train=(train_to + 1, test_to),
-                                 runs=evaluate_runs, seed=seed + 1, dyads=fitted)
+                                 runs=evaluate_runs, seed=seed + 1, dyads=fitted, directed=directed)
         _out.print(f"# forecast {train_to + 1}-{test_to} ({evaluate_runs} runs; nothing later simulated): "
                    f"CRPS {held_out['crps']:.4f}, MSE of the ensemble mean {held_out['mse']:.4f}")
     elif evaluate_runs:
@@ -528,6 +533,7 @@ def profile(
     train_to: Annotated[int, typer.Option("--train-to", help="Last year of the training window.")] = 1969,
     dyads: DyadsOption = "observed",
     min_events: MinEventsOption = 5.0,
+    directed: DirectedOption = False,
     by_year: Annotated[bool, typer.Option("--by-year", help="One row per dyad-year, those the change from the "
                                           "first value to the last hurts most first.")] = False,
     fmt: FormatOption = Format.table,
@@ -547,7 +553,7 @@ def profile(
     observed = _observed_history(data, scenario)
     chosen = _training_dyads(dyads, observed, scenario, train_to, min_events)
     table = training_profile(scenario, observed, parameter, grid, train=(scenario.start, train_to), runs=runs,
-                             seed=seed, dyads=chosen, by_year=by_year)
+                             seed=seed, dyads=chosen, by_year=by_year, directed=directed)
     title = f"training CRPS by dyad, {scenario.start}-{train_to}, {runs} runs"
     if by_year:
         _emit(_by_year_table(table, parameter, grid), fmt, title=title.replace("by dyad", "by dyad-year"))

@@ -65,7 +65,7 @@ from ..relations import Relations
 from .compare import ensemble_patterns
 from .ensemble import Ensemble, run_chunk, simulate
 from .model import exogenous
-from .observe import ObservationModel, directed_paths
+from .observe import ObservationModel, both_directions, directed_paths
 from .scenario import Scenario
 
 __all__ = [
@@ -159,6 +159,7 @@ class CalibrationResult:
     nfev: int
     dyads: tuple[tuple[str, str], ...] = CORE_DYADS
     fitted: tuple[str, ...] = field(default_factory=tuple)
+    directed: bool = False  # each direction fitted to its own record
 
     def toml(self) -> str:
         """The ``[parameters]`` table, ready to paste into a scenario file."""
@@ -170,19 +171,19 @@ class CalibrationResult:
 class _Objective:
     """The training loss as a picklable callable of the fitted parameter vector."""
 
-    def __init__(self, scenario, observed, names, base, train, runs, seed, dyads, objective="crps"):
+    def __init__(self, scenario, observed, names, base, train, runs, seed, dyads, objective="crps", directed=False):
         if objective not in ("crps", "mse"):
             raise RealpolitikError(f"unknown objective '{objective}': use 'crps' or 'mse'")
         self.objective = objective
         self.scenario = scenario
         self.names = tuple(names)
         self.base = dict(base)
-        self.dyads = tuple(dyads)
+        self.dyads = both_directions(dyads) if directed else tuple(dyads)
         self.years = np.arange(scenario.start, train[1] + 1)
         self.window = self.years >= train[0]
         self.ex = exogenous(scenario, end=train[1] + 1)
         self.seeds = np.random.SeedSequence(seed).spawn(runs)
-        self.history = ObservationModel.from_relations(observed, dyads, self.years)
+        self.history = ObservationModel.from_relations(observed, self.dyads, self.years, directed=directed)
         self.observed = self.history.observed[:, self.window]
         if np.isnan(self.observed).all():
             raise RealpolitikError(f"no observed stance of {dyads} in the training window {train}")
@@ -220,11 +221,16 @@ def training_loss(
     runs: int = 64,
     seed: int = 0,
     dyads: Sequence[tuple[str, str]] = CORE_DYADS,
+    directed: bool = False,
 ) -> dict[str, float]:
-    """Training CRPS and MSE of the ensemble mean for given parameters (the scenario's by default)."""
+    """Training CRPS and MSE of the ensemble mean for given parameters (the scenario's by default).
+
+    ``directed=True`` scores each direction of every dyad against its own record instead of
+    the mean of both (as in ``calibrate``).
+    """
     _check_dyads(scenario, dyads)
     base = dict(scenario.parameters if params is None else {**scenario.parameters, **params})
-    objective = _Objective(scenario, observed, (), base, train, runs, seed, dyads)
+    objective = _Objective(scenario, observed, (), base, train, runs, seed, dyads, directed=directed)
     score, mse = objective.scores(base)
     return {"crps": score, "mse": mse}
 
@@ -240,6 +246,7 @@ def profile(
     seed: int = 0,
     dyads: Sequence[tuple[str, str]] = CORE_DYADS,
     by_year: bool = False,
+    directed: bool = False,
 ) -> pd.DataFrame:
     """Training CRPS of each dyad as one parameter varies and the others keep the scenario's values.
 
@@ -250,12 +257,14 @@ def profile(
 
     ``by_year=True`` gives one row per dyad, value and observed training year instead, with the
     ensemble mean of the runs' ``record`` beside the ``observed`` stance: the episodes of
-    history that a driver's weight helps or hurts.
+    history that a driver's weight helps or hurts. ``directed=True`` scores each direction
+    against its own record, and names the dyads "a→b".
     """
     _check_training(scenario, train, runs, dyads)
     if parameter not in scenario.parameters:
         raise RealpolitikError(f"unknown parameter '{parameter}': the model's are {', '.join(scenario.parameters)}")
-    objective = _Objective(scenario, observed, (), scenario.parameters, train, runs, seed, dyads)
+    objective = _Objective(scenario, observed, (), scenario.parameters, train, runs, seed, dyads, directed=directed)
+    join = "→" if directed else "–"
     ok = ~np.isnan(objective.observed)
     years = objective.years[objective.window]
     rows = []
@@ -265,13 +274,13 @@ def profile(
         if by_year:
             for d, t in zip(*np.nonzero(ok)):
                 a, b = objective.dyads[d]
-                rows.append({"dyad": f"{a}–{b}", "value": float(value), "year": int(years[t]),
+                rows.append({"dyad": f"{a}{join}{b}", "value": float(value), "year": int(years[t]),
                              "crps": float(score[d, t]), "record": float(record[d, t]),
                              "observed": float(objective.observed[d, t])})
             continue
         for d, (a, b) in enumerate(objective.dyads):
             mean = float(score[d, ok[d]].mean()) if ok[d].any() else np.nan
-            rows.append({"dyad": f"{a}–{b}", "value": float(value), "crps": mean, "years": int(ok[d].sum())})
+            rows.append({"dyad": f"{a}{join}{b}", "value": float(value), "crps": mean, "years": int(ok[d].sum())})
         rows.append({"dyad": "all", "value": float(value), "crps": float(score[ok].mean()), "years": int(ok.sum())})
     return pd.DataFrame(rows)
 
@@ -291,20 +300,23 @@ def calibrate(
     objective: str = "crps",
     workers: int = 1,
     progress: Callable[[int, float], None] | None = None,
+    directed: bool = False,
 ) -> CalibrationResult:
     """Fit the model's parameters to observed stances in the training window (see the module docstring).
 
     ``bounds`` maps each parameter to fit to its (low, high) search range (``DEFAULT_BOUNDS``
     by default); parameters not in it keep the scenario's values. ``progress(generation,
     best)`` is called after each generation. ``workers`` > 1 evaluates a generation in
-    parallel processes (the result does not change).
+    parallel processes (the result does not change). ``directed=True`` fits each direction of
+    every dyad to its own record (who moved toward whom) instead of the mean of both.
     """
     from scipy.optimize import differential_evolution
 
     _check_training(scenario, train, runs, dyads)
     bounds = dict(DEFAULT_BOUNDS if bounds is None else bounds)
     names = tuple(bounds)
-    objective = _Objective(scenario, observed, names, scenario.parameters, train, runs, seed, dyads, objective)
+    objective = _Objective(scenario, observed, names, scenario.parameters, train, runs, seed, dyads, objective,
+                           directed)
     generation = [0]
 
     def callback(xk, convergence=None):
@@ -334,7 +346,8 @@ def calibrate(
     method = (
         f"scipy.optimize.differential_evolution (seed={seed}, maxiter={maxiter}, popsize={popsize}, "
         f"polish=False) minimising the fair CRPS of {runs} common-random-number runs against the observed "
-        f"yearly undirected stance of {', '.join('–'.join(d) for d in dyads)} over {train[0]}–{train[1]}; "
+        f"yearly {'directed stances (both directions)' if directed else 'undirected stance'} of "
+        f"{', '.join('–'.join(d) for d in dyads)} over {train[0]}–{train[1]}; "
         f"loss re-scored on {check_runs} independent runs"
     )
     return CalibrationResult(
@@ -349,6 +362,7 @@ def calibrate(
         nfev=int(result.nfev),
         dyads=tuple(tuple(d) for d in dyads),
         fitted=names,
+        directed=directed,
     )
 
 

@@ -35,7 +35,7 @@ import numpy as np
 from .._errors import RealpolitikError
 from ..relations import Relations
 
-__all__ = ["ObservationModel", "directed_paths", "observed_dyads"]
+__all__ = ["ObservationModel", "both_directions", "directed_paths", "observed_dyads"]
 
 
 def directed_paths(stances: np.ndarray, codes: Sequence[str], dyads: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -47,6 +47,11 @@ def directed_paths(stances: np.ndarray, codes: Sequence[str], dyads: Sequence[tu
         out[:, d, 0] = stances[:, :, i, j]
         out[:, d, 1] = stances[:, :, j, i]
     return out
+
+
+def both_directions(dyads: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Each dyad (a, b) as the two directed dyads a→b and b→a, in that order."""
+    return tuple(pair for a, b in dyads for pair in ((a, b), (b, a)))
 
 
 @dataclass(frozen=True)
@@ -63,9 +68,12 @@ class ObservationModel:
 
     @classmethod
     def from_relations(
-        cls, observed: Relations, dyads: Sequence[tuple[str, str]], years: Sequence[int]
+        cls, observed: Relations, dyads: Sequence[tuple[str, str]], years: Sequence[int], *, directed: bool = False
     ) -> ObservationModel:
         """Read the record and the estimator's evidence weights off observed yearly Relations.
+
+        With ``directed=True`` each dyad (a, b) stands for the directed stance a→b alone: its
+        record is that direction's, not the mean of both (see ``both_directions``).
 
         Relations without evidence (simulated ones) are taken as exact: the record is the
         plain mean of the two directions, with no shrinkage, memory or error. Observed
@@ -94,7 +102,7 @@ class ObservationModel:
         memory = np.where(lags >= 0, decay ** np.maximum(lags, 0), 0.0)  # λ^(t − τ) for τ ≤ t
         index = {str(y): k for k, y in enumerate(years)}
         for d, (a, b) in enumerate(dyads):
-            for side, (src, tgt) in enumerate(((a, b), (b, a))):
+            for side, (src, tgt) in enumerate(((a, b),) if directed else ((a, b), (b, a))):
                 rows = frame[(frame["src"] == src) & (frame["tgt"] == tgt)]
                 periods = rows["period"].astype(str).to_numpy()
                 at = np.array([index.get(p, -1) for p in periods], dtype=int)
