@@ -268,3 +268,28 @@ def test_load_a_gdelt_export_leniently(tmp_path, shared_data):
     assert out.returncode == 0, out.stderr
     assert "read 710 = loaded" in out.stdout
     assert len(pd.read_csv(tmp_path / "rej.csv")) == 710 - int(out.stdout.split("loaded ")[1].split()[0])
+
+
+def test_calibrate_bootstrap_prints_each_parameters_spread_and_simulate_runs_its_refits(tmp_path):
+    table_path = tmp_path / "refits.csv"
+    out = run("calibrate", "--runs", "2", "--maxiter", "1", "--train-to", "1952", "--evaluate", "0",
+              "--dyads", "core", "--bootstrap", "2", "--bootstrap-out", str(table_path))
+    assert out.returncode == 0, out.stderr
+    refits = pd.read_csv(table_path)
+    assert list(refits["replicate"]) == [0, 1] and {"threat", "loss", "dyads"} <= set(refits.columns)
+    assert "# bootstrap: 2 refits on the 3 dyads drawn with replacement" in out.stdout
+    table = out.stdout.split("# bootstrap:")[1].splitlines()[1:]
+    assert table[0].split() == ["fit", "p05", "p50", "p95"]
+    assert {line.split()[0] for line in table[1:]} == {"ideology", "coexistence", "threat", "balance", "patronage",
+                                                       "patronage_cost", "reciprocity", "speed", "noise", "pivot"}
+    many = run("simulate", "--runs", "6", "--seed", "3", "--weights", str(table_path), "--format", "csv")
+    assert many.returncode == 0, many.stderr
+    band = pd.read_csv(io.StringIO(many.stdout))
+    assert list(band.columns) == ["period", "src", "tgt", "mean", "p05", "p50", "p95"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("threat,speed\n1.0,0.5\n2.0,fast\n")
+    refused = run("simulate", "--runs", "2", "--weights", str(bad))
+    assert refused.returncode == 1
+    assert "bad.csv, line 3, field 'speed': must be a number (value 'fast')" in refused.stderr
+    alone = run("calibrate", "--runs", "2", "--maxiter", "1", "--bootstrap-out", str(table_path))
+    assert alone.returncode != 0 and "--bootstrap-out needs --bootstrap N" in alone.stderr

@@ -13,6 +13,7 @@ import realpolitik as rp
 from realpolitik import DataError
 from realpolitik.sim.calibrate import (
     CORE_DYADS,
+    bootstrap,
     calibrate,
     crps,
     evaluate,
@@ -388,6 +389,26 @@ def test_calibration_is_seeded_and_stays_in_its_bounds():
     assert "differential_evolution" in a.method and a.fitted == ("ideology", "speed")
 
 
+def test_bootstrap_refits_on_dyads_drawn_with_replacement():
+    sc = reference()
+    dyads = [("USSR", "PRC"), ("USA", "PRC"), ("USA", "USSR"), ("PRC", "IND")]
+    kwargs = dict(train=(1949, 1955), runs=4, maxiter=1, popsize=3, check_runs=4,
+                  bounds={"ideology": (0.0, 4.0), "pivot": (0.0, 8.0)})
+    table = bootstrap(sc, history(), 3, dyads=dyads, seed=2, **kwargs)
+    assert list(table["replicate"]) == [0, 1, 2]
+    for row in table.itertuples():
+        drawn = [tuple(d.split("–")) for d in row.dyads.split(";")]
+        assert len(drawn) == len(dyads) and set(drawn) <= set(dyads)
+        alone = calibrate(sc, history(), dyads=drawn, seed=2, **kwargs)  # each replicate is a plain refit
+        assert row.ideology == alone.parameters["ideology"] and row.loss == alone.loss
+    assert table["dyads"].nunique() > 1  # the draws differ
+    assert (table["threat"] == sc.parameters["threat"]).all()  # not fitted: kept
+    again = bootstrap(sc, history(), 3, dyads=dyads, seed=2, **kwargs)
+    assert again.equals(table)
+    with pytest.raises(rp.RealpolitikError, match="at least one replicate"):
+        bootstrap(sc, history(), 0, dyads=dyads)
+
+
 def test_shipped_parameters_fit_the_training_window_better_than_no_drivers():
     sc = reference()
     shipped = training_loss(sc, history(), runs=16)
@@ -442,6 +463,14 @@ def test_profile_by_year_is_each_dyad_split_into_its_observed_years():
     soviet = observed[(observed.a == "PRC") & (observed.b == "USSR")].set_index("period")["stance"]
     row = cells[(cells.dyad == "USSR–PRC") & (cells.year == 1955)].iloc[0]
     assert row["observed"] == pytest.approx(soviet["1955"])  # history's own yearly stance
+
+
+def test_evaluation_of_parameter_sets_scores_the_mixed_ensemble():
+    sc = reference()
+    sets = [{"threat": 0.0}, {"threat": 2.0}]
+    scored = evaluate(sc, history(), runs=6, seed=3, parameter_sets=sets)
+    assert np.array_equal(scored.ensemble.stances, simulate(sc, runs=6, seed=3, parameter_sets=sets).stances)
+    assert not np.array_equal(scored.ensemble.stances, simulate(sc, runs=6, seed=3).stances)
 
 
 def test_evaluation_of_any_observed_dyads_scores_the_record_too():

@@ -8,7 +8,7 @@ import pytest
 import realpolitik as rp
 from realpolitik import DataError
 from realpolitik.citations import bibliography, citation_keys
-from realpolitik.sim.scenario import PARAMETERS, load_scenario, reference_scenario_path
+from realpolitik.sim.scenario import PARAMETERS, load_scenario, read_parameter_sets, reference_scenario_path
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +130,43 @@ def test_fuzz_bytes_give_a_data_error(tmp_path, payload):
     path.write_bytes(payload)
     with pytest.raises(DataError):
         load_scenario(path)
+
+
+def test_parameter_sets_are_read_with_their_metadata_left_aside(tmp_path):
+    path = tmp_path / "sets.csv"
+    path.write_text("replicate,threat,speed,loss,dyads\n0,0.5,0.6,0.11,USSR–PRC;USA–PRC\n\n1,2,0.4,0.12,USA–USSR\n")
+    assert read_parameter_sets(path) == [{"threat": 0.5, "speed": 0.6}, {"threat": 2.0, "speed": 0.4}]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("threat,charisma\n1,2\n", "line 1, field 'charisma': unknown column"),
+        ("threat,speed,threat\n1,0.5,2\n", "line 1, field 'threat': column given twice"),
+        ("replicate,loss\n0,0.1\n", "line 1: no parameter column"),
+        ("threat,speed\n1,0.5\n2,1.5\n", "line 3, field 'speed': must lie in [0, 1] (value '1.5')"),
+        ("threat,speed\n1,0.5\nnan,0.5\n", "line 3, field 'threat': must lie in [-10, 10] (value 'nan')"),
+        ("threat,speed\n1\n", "line 2: 1 fields where the header has 2"),
+        ("threat,speed\n", "line 1: no parameter set"),
+        ("", "line 1: no header"),
+    ],
+)
+def test_bad_parameter_sets_are_refused_by_file_line_and_column(tmp_path, text, needle):
+    path = tmp_path / "sets.csv"
+    path.write_text(text)
+    with pytest.raises(DataError) as err:
+        read_parameter_sets(path)
+    assert str(path) in str(err.value) and needle in str(err.value)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=200) | st.text(alphabet="threa,spd0123.\n\"x-e", max_size=80).map(str.encode))
+def test_fuzz_parameter_sets_give_sets_or_a_data_error(tmp_path, payload):
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(payload)
+    try:
+        sets = read_parameter_sets(path)
+    except DataError as err:
+        assert str(path) in str(err)
+    else:
+        assert sets and all(set(row) <= set(PARAMETERS) for row in sets)

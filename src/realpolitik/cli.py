@@ -329,10 +329,7 @@ ExecutorOption = Annotated[str, typer.Option("--executor", help="local, or dask.
 AddressOption = Annotated[Optional[str], typer.Option("--address", help="Dask scheduler (default: a LocalCluster).")]
 
 
-def _scenario(path: Path | None, sets: list[str] | None, drops: list[str] | None):
-    from .sim.scenario import load_scenario
-
-    scenario = load_scenario(path)
+def _set_values(sets: list[str] | None) -> dict[str, float]:
     values = {}
     for item in sets or []:
         name, sep, value = item.partition("=")
@@ -342,6 +339,14 @@ def _scenario(path: Path | None, sets: list[str] | None, drops: list[str] | None
             values[name.strip()] = float(value)
         except ValueError:
             raise RealpolitikError(f"--set {name.strip()}: {value!r} is not a number") from None
+    return values
+
+
+def _scenario(path: Path | None, sets: list[str] | None, drops: list[str] | None):
+    from .sim.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    values = _set_values(sets)
     if values:
         scenario = scenario.with_parameters(**values)
     if drops:
@@ -349,7 +354,17 @@ def _scenario(path: Path | None, sets: list[str] | None, drops: list[str] | None
     return scenario
 
 
-def _ensemble(scenario, runs: int, seed: int, executor: str, address: str | None):
+def _parameter_sets(weights: Path | None, sets: list[str] | None) -> list[dict[str, float]] | None:
+    """The sets of --weights, each with --set's values on top (they hold across every set)."""
+    from .sim.scenario import read_parameter_sets
+
+    if weights is None:
+        return None
+    fixed = _set_values(sets)
+    return [{**row, **fixed} for row in read_parameter_sets(weights)]
+
+
+def _ensemble(scenario, runs: int, seed: int, executor: str, address: str | None, parameter_sets=None):
     from rich.progress import Progress
 
     from .sim.ensemble import simulate
@@ -357,7 +372,7 @@ def _ensemble(scenario, runs: int, seed: int, executor: str, address: str | None
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(f"{scenario.name}: {runs} runs", total=runs)
         return simulate(scenario, runs=runs, seed=seed, executor=executor, address=address,
-                        progress=lambda done, total: bar.update(task, completed=done))
+                        progress=lambda done, total: bar.update(task, completed=done), parameter_sets=parameter_sets)
 
 
 @app.command()
@@ -373,11 +388,14 @@ def simulate(
     out: Annotated[Optional[Path], typer.Option("--out", help="Write every run's stances to Parquet.")] = None,
     executor: ExecutorOption = "local",
     address: AddressOption = None,
+    weights: Annotated[Optional[Path], typer.Option(
+        "--weights", help="CSV of parameter sets, one a row (as `calibrate --bootstrap-out` writes): run k takes "
+                          "set k mod the number of sets, so the band carries the weights' uncertainty.")] = None,
 ) -> None:
     """Simulate an ensemble of the alignment model; print the band of each dyad per year."""
     _check_years(start, end)
     scenario = _scenario(scenario_file, sets, drops)
-    ensemble = _ensemble(scenario, runs, seed, executor, address)
+    ensemble = _ensemble(scenario, runs, seed, executor, address, _parameter_sets(weights, sets))
     summary = ensemble.summary()
     years = summary["period"].astype(int)
     keep = (years >= (start or 0)) & (years <= (end or 9999))
@@ -490,6 +508,12 @@ def calibrate(
     dyads: DyadsOption = "observed",
     min_events: MinEventsOption = 5.0,
     directed: DirectedOption = False,
+    replicates: Annotated[int, typer.Option(
+        "--bootstrap", min=0, help="Also refit on the dyads drawn with replacement this many times, and print "
+                                   "each parameter's spread: how firmly the training years fix it.")] = 0,
+    bootstrap_out: Annotated[Optional[Path], typer.Option(
+        "--bootstrap-out", help="With --bootstrap: write every refit's parameters to this CSV (for simulate "
+                                "--weights).")] = None,
     data: DataOption = None,
 ) -> None:
     """Re-fit the model's weights on history up to --train-to; print them and the out-of-sample check."""
@@ -498,6 +522,8 @@ def calibrate(
     from .sim.calibrate import calibrate as fit
     from .sim.calibrate import evaluate, training_loss
 
+    if bootstrap_out is not None and not replicates:
+        raise RealpolitikError("--bootstrap-out needs --bootstrap N")
     scenario = _scenario(scenario_file, None, None)
     if test_to is not None and not train_to < test_to <= scenario.end:
         raise RealpolitikError(f"--test-to must be after --train-to ({train_to}) and at most {scenario.end}, "
@@ -511,6 +537,8 @@ def calibrate(
                      progress=lambda generation, best: bar.update(task, completed=generation))
     _out.print(f"# {result.method}: training CRPS {result.loss:.4f}, MSE {result.mse:.4f}, {result.nfev} evaluations")
     _out.print(result.toml())
+    if replicates:
+        _print_bootstrap(scenario, observed, replicates, result, bootstrap_out, maxiter=maxiter, workers=workers)
     if evaluate_runs and test_to is not None and test_to < scenario.end:
         # the reference targets and the triangle reach past test_to, so only the forecast's score is shown
         held_out = training_loss(scenario, observed, result.parameters, train=(train_to + 1, test_to),
@@ -521,6 +549,25 @@ def calibrate(
         report = evaluate(scenario, observed, runs=evaluate_runs, seed=seed + 1, params=result.parameters,
                           train=(scenario.start, train_to), test=(train_to + 1, scenario.end), dyads=fitted)
         _out.print(report.summary())
+
+
+def _print_bootstrap(scenario, observed, replicates: int, result, out: Path | None, **search) -> None:
+    from rich.progress import Progress
+
+    from .sim.calibrate import bootstrap
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("bootstrap", total=replicates)
+        table = bootstrap(scenario, observed, replicates, dyads=result.dyads, seed=result.seed, train=result.train,
+                          runs=result.runs, directed=result.directed, progress=lambda b: bar.update(task, completed=b),
+                          **search)
+    if out is not None:
+        table.to_csv(out, index=False)
+    spread = table[list(result.fitted)].quantile([0.05, 0.5, 0.95]).T
+    spread.columns = ["p05", "p50", "p95"]
+    spread.insert(0, "fit", [result.parameters[n] for n in result.fitted])
+    _out.print(f"# bootstrap: {replicates} refits on the {len(result.dyads)} dyads drawn with replacement")
+    _out.print(spread.to_string(float_format=lambda v: f"{v:.3f}"))
 
 
 @app.command()

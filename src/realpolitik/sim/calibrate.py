@@ -45,6 +45,7 @@ triangle (Dittmer 1981) of the ensemble against the one measured on history.
 
 References
 ----------
+Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall.
 Ferro, C. A. T. (2014). Fair scores for ensemble forecasts. *Quarterly Journal of the
 Royal Meteorological Society* 140, 1917-1923.
 Gneiting, T., & Raftery, A. E. (2007). Strictly Proper Scoring Rules, Prediction, and
@@ -74,6 +75,7 @@ __all__ = [
     "TARGETS",
     "CalibrationResult",
     "Evaluation",
+    "bootstrap",
     "calibrate",
     "crps",
     "evaluate",
@@ -366,6 +368,43 @@ def calibrate(
     )
 
 
+def bootstrap(
+    scenario: Scenario,
+    observed: Relations,
+    replicates: int,
+    *,
+    dyads: Sequence[tuple[str, str]],
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+    **fit,
+) -> pd.DataFrame:
+    """Refit on the dyads drawn with replacement: how firmly the training years fix each parameter.
+
+    A cluster bootstrap (Efron & Tibshirani 1993): each replicate draws as many dyads as
+    ``dyads`` holds, with replacement (a dyad drawn twice counts twice), and calibrates on them
+    with ``calibrate(..., seed=seed, **fit)``, so the spread of a weight over the replicates
+    is what the choice of observed dyads leaves open, plus the search's own noise. Dyads share
+    states, so they are not independent and the spread is a lower bound. One row per
+    replicate: ``replicate``, every parameter, ``loss`` (the replicate's re-scored training
+    CRPS) and ``dyads`` (the drawn dyads, "a–b;c–d;…").
+    """
+    if replicates < 1:
+        raise RealpolitikError(f"the bootstrap needs at least one replicate, not {replicates}")
+    _check_dyads(scenario, dyads)
+    if not dyads:
+        raise RealpolitikError("the bootstrap needs at least one dyad to draw from")
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 3]))
+    rows = []
+    for b in range(replicates):
+        drawn = [tuple(dyads[k]) for k in rng.integers(0, len(dyads), len(dyads))]
+        result = calibrate(scenario, observed, dyads=drawn, seed=seed, **fit)
+        rows.append({"replicate": b, **result.parameters, "loss": result.loss,
+                     "dyads": ";".join(f"{a}–{c}" for a, c in drawn)})
+        if progress is not None:
+            progress(b + 1)
+    return pd.DataFrame(rows)
+
+
 # ---------------------------------------------------------------------------------------------
 # Evaluation against history
 
@@ -472,6 +511,7 @@ def evaluate(
     test: tuple[int, int] = (1970, 1991),
     params: Mapping[str, float] | None = None,
     dyads: Sequence[tuple[str, str]] = CORE_DYADS,
+    parameter_sets: Sequence[Mapping[str, float]] | None = None,
 ) -> Evaluation:
     """Score the scenario (its shipped parameters unless ``params``) against observed history.
 
@@ -479,12 +519,13 @@ def evaluate(
     the observed stance; ``corr_record`` and ``rmse_record`` compare the mean of what the
     stance estimator would have recorded of each run (``ObservationModel``) with it; ``crps``
     and ``coverage`` (the share of observed years inside the 5–95 % band) score those
-    records, each with the observation error, as in the calibration.
+    records, each with the observation error, as in the calibration. ``parameter_sets``
+    scores an ensemble whose runs take turns over several parameter sets (``simulate``).
     """
     if params is not None:
         scenario = scenario.with_parameters(**params)
     _check_dyads(scenario, dyads)
-    ens = simulate(scenario, runs=runs, seed=seed)
+    ens = simulate(scenario, runs=runs, seed=seed, parameter_sets=parameter_sets)
     years = ens.years
     recorder = ObservationModel.from_relations(observed, dyads, years)
     obs = recorder.observed

@@ -14,16 +14,16 @@ __all__ = ["map_chunks"]
 
 def map_chunks(
     run_chunk: Callable[..., np.ndarray],
-    scenario: Scenario,
-    chunks: Sequence[Sequence[np.random.SeedSequence]],
+    jobs: Sequence[tuple[Scenario, Sequence[np.random.SeedSequence]]],
     *,
     address: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     runs: int,
 ) -> list[np.ndarray]:
-    """Compute ``run_chunk(scenario, seeds)`` for every chunk on Dask, results in chunk order.
+    """Compute ``run_chunk(scenario, seeds)`` for every job on Dask, results in job order.
 
-    Each chunk carries its own seed sequences, so the results equal a local run's.
+    Each chunk carries its own seed sequences, so the results equal a local run's; each
+    distinct scenario is sent to the workers once.
     """
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -39,15 +39,19 @@ def map_chunks(
     except (OSError, TimeoutError) as exc:
         raise RealpolitikError(f"cannot reach the Dask scheduler {address}: {exc}") from None
     try:
-        scattered = client.scatter(scenario, broadcast=True)
-        futures = [client.submit(run_chunk, scattered, list(seeds), pure=False) for seeds in chunks]
+        scenarios: dict[int, object] = {}
+        for scenario, _ in jobs:
+            if id(scenario) not in scenarios:
+                scenarios[id(scenario)] = client.scatter(scenario, broadcast=True)
+        futures = [client.submit(run_chunk, scenarios[id(scenario)], list(seeds), pure=False)
+                   for scenario, seeds in jobs]
         position = {f.key: k for k, f in enumerate(futures)}
         results: list[np.ndarray | None] = [None] * len(futures)
         done = 0
         for future in as_completed(futures):
             k = position[future.key]
             results[k] = future.result()
-            done += len(chunks[k])
+            done += len(jobs[k][1])
             if progress:
                 progress(done, runs)
         return [r for r in results if r is not None]

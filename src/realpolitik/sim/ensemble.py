@@ -7,7 +7,7 @@ computed: the same seed gives the same ensemble locally or on a Dask cluster.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,32 +140,44 @@ def simulate(
     executor: str = "local",
     address: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    parameter_sets: Sequence[Mapping[str, float]] | None = None,
 ) -> Ensemble:
     """Run ``runs`` seeded realisations of the scenario.
 
     ``executor="dask"`` sends chunks of runs to a Dask cluster (``address``, or a
     LocalCluster when none is given); results equal local runs for the same seed.
     ``progress(done, total)`` is called after each chunk.
+
+    ``parameter_sets`` carries the uncertainty of the weights into the ensemble: run k takes
+    the scenario's parameters updated with set k mod len(parameter_sets) (for instance the
+    refits of ``calibrate.bootstrap``). Run k's noise is the same whatever its set.
     """
     if runs < 1:
         raise RealpolitikError("runs must be at least 1")
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     children = root.spawn(runs)
-    chunks = [children[k : k + chunk] for k in range(0, runs, chunk)]
+    variants = [scenario] if not parameter_sets else [scenario.with_parameters(**p) for p in parameter_sets]
+    members = [np.arange(s, runs, len(variants)) for s in range(len(variants))]  # the runs of each variant
+    jobs = [(variant, [children[k] for k in group[c : c + chunk]], group[c : c + chunk])
+            for variant, group in zip(variants, members) for c in range(0, len(group), chunk)]
     ex = exogenous(scenario)
     if executor == "local":
-        parts = []
-        for k, seeds in enumerate(chunks):
-            parts.append(run_chunk(scenario, seeds, ex=ex))
+        parts, done = [], 0
+        for variant, seeds, _ in jobs:
+            parts.append(run_chunk(variant, seeds, ex=ex))
+            done += len(seeds)
             if progress:
-                progress(min((k + 1) * chunk, runs), runs)
+                progress(done, runs)
     elif executor == "dask":
         from .distributed import map_chunks
 
-        parts = map_chunks(run_chunk, scenario, chunks, address=address, progress=progress, runs=runs)
+        parts = map_chunks(run_chunk, [(v, seeds) for v, seeds, _ in jobs], address=address, progress=progress,
+                           runs=runs)
     else:
         raise RealpolitikError(f"unknown executor '{executor}': use 'local' or 'dask'")
-    stances = np.concatenate(parts, axis=0)
+    stances = np.empty((runs,) + parts[0].shape[1:], dtype=parts[0].dtype)
+    for (_, _, at), part in zip(jobs, parts):
+        stances[at] = part
     years = np.arange(scenario.start, scenario.start + stances.shape[1])
     entropy = root.entropy if isinstance(root.entropy, int) else None
     return Ensemble(tuple(ex.codes), years, stances, scenario.name, entropy)

@@ -25,6 +25,7 @@ __all__ = [
     "ScenarioActor",
     "Shock",
     "load_scenario",
+    "read_parameter_sets",
     "reference_scenario_path",
 ]
 
@@ -140,6 +141,61 @@ class Scenario:
 def reference_scenario_path(name: str = "cold_war") -> Path:
     """Where a shipped scenario lies inside the installed package."""
     return Path(str(resources.files("realpolitik").joinpath(f"data/scenarios/{name}.toml")))
+
+
+#: Columns of a parameter-set file that describe a set rather than hold a parameter (``calibrate.bootstrap``'s).
+SET_METADATA = ("replicate", "loss", "dyads")
+
+
+def read_parameter_sets(path: str | Path) -> list[dict[str, float]]:
+    """Read parameter sets from a CSV file, one per row (the table ``calibrate.bootstrap`` returns).
+
+    Every column must name a model parameter or be one of ``SET_METADATA``, which are not
+    read; each value must be a number within the parameter's range. Errors name the file,
+    line and column.
+    """
+    from ..io._csv import csv_records
+
+    source = str(path)
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError("not UTF-8 text", file=source, line=raw[: exc.start].count(b"\n") + 1) from None
+    records = [r for r in csv_records(text) if r.fields != []]
+    if not records or records[0].fields is None:
+        raise DataError("no header: expected a CSV of parameter sets", file=source, line=1)
+    header = [name.strip() for name in records[0].fields]
+    for k, name in enumerate(header):
+        if name in header[:k]:
+            raise DataError("column given twice", file=source, line=records[0].first, field=name)
+        if name not in PARAMETERS and name not in SET_METADATA:
+            raise DataError(f"unknown column; a column names a parameter ({', '.join(PARAMETERS)}) or is one of "
+                            f"{', '.join(SET_METADATA)}", file=source, line=records[0].first, field=name)
+    if not any(name in PARAMETERS for name in header):
+        raise DataError("no parameter column", file=source, line=records[0].first)
+    sets = []
+    for record in records[1:]:
+        if record.fields is None or len(record.fields) != len(header):
+            reason = record.error or f"{len(record.fields)} fields where the header has {len(header)}"
+            raise DataError(reason, file=source, line=record.first)
+        values = {}
+        for name, text in zip(header, record.fields):
+            if name not in PARAMETERS:
+                continue
+            try:
+                number = float(text)
+            except ValueError:
+                raise DataError("must be a number", file=source, line=record.first, field=name, value=text) from None
+            lo, hi = PARAMETERS[name]
+            if not lo <= number <= hi:  # NaN fails this too
+                raise DataError(f"must lie in [{lo:g}, {hi:g}]", file=source, line=record.first, field=name,
+                                value=text)
+            values[name] = number
+        sets.append(values)
+    if not sets:
+        raise DataError("no parameter set: the file has a header and no rows", file=source, line=records[0].first)
+    return sets
 
 
 def load_scenario(path: str | Path | None = None) -> Scenario:
