@@ -286,6 +286,8 @@ def test_calibrate_bootstrap_prints_each_parameters_spread_and_simulate_runs_its
     assert many.returncode == 0, many.stderr
     band = pd.read_csv(io.StringIO(many.stdout))
     assert list(band.columns) == ["period", "src", "tgt", "mean", "p05", "p50", "p95"]
+    plain = pd.read_csv(io.StringIO(run("simulate", "--runs", "6", "--seed", "3", "--format", "csv").stdout))
+    assert not np.allclose(band["mean"], plain["mean"])  # the refits' weights, not the scenario's
     bad = tmp_path / "bad.csv"
     bad.write_text("threat,speed\n1.0,0.5\n2.0,fast\n")
     refused = run("simulate", "--runs", "2", "--weights", str(bad))
@@ -293,3 +295,7 @@ def test_calibrate_bootstrap_prints_each_parameters_spread_and_simulate_runs_its
     assert "bad.csv, line 3, field 'speed': must be a number (value 'fast')" in refused.stderr
     alone = run("calibrate", "--runs", "2", "--maxiter", "1", "--bootstrap-out", str(table_path))
     assert alone.returncode != 0 and "--bootstrap-out needs --bootstrap N" in alone.stderr
+    nowhere = run("calibrate", "--runs", "2", "--maxiter", "1", "--bootstrap", "1", "--bootstrap-out",
+                  str(tmp_path / "no-such-folder" / "refits.csv"))
+    assert nowhere.returncode == 1 and "--bootstrap-out: cannot write" in nowhere.stderr
+    assert "calibrating" not in nowhere.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from realpolitik import DataError
+from realpolitik import DataError, RealpolitikError
 from realpolitik.sim.compare import compare_patterns, ensemble_patterns
 from realpolitik.sim.ensemble import simulate
 from realpolitik.sim.scenario import load_scenario
@@ -32,22 +32,24 @@ def test_dask_local_cluster_equals_local(scenario):
     remote = simulate(scenario, runs=8, seed=9, chunk=3, executor="dask")
     assert np.array_equal(local.stances, remote.stances)
     sets = [{"threat": 0.0}, {"threat": 2.0, "pivot": 1.0}]  # two scenarios on the workers, runs interleaved
-    local = simulate(scenario, runs=7, seed=9, chunk=2, parameter_sets=sets)
-    remote = simulate(scenario, runs=7, seed=9, chunk=2, executor="dask", parameter_sets=sets)
+    local = simulate(scenario, runs=6, seed=9, chunk=2, parameter_sets=sets)
+    remote = simulate(scenario, runs=6, seed=9, chunk=2, executor="dask", parameter_sets=sets)
     assert np.array_equal(local.stances, remote.stances)
 
 
 def test_parameter_sets_take_turns_and_keep_each_runs_noise(scenario):
     sets = [{"threat": 0.0}, {"threat": 2.0, "pivot": 1.0}, {"ideology": 0.5}]
-    mixed = simulate(scenario, runs=8, seed=4, chunk=3, parameter_sets=sets)
+    mixed = simulate(scenario, runs=9, seed=4, chunk=2, parameter_sets=sets)  # each set's runs span two chunks
     for k, values in enumerate(sets):
-        alone = simulate(scenario.with_parameters(**values), runs=8, seed=4)
+        alone = simulate(scenario.with_parameters(**values), runs=9, seed=4)
         assert np.array_equal(mixed.stances[k::3], alone.stances[k::3])  # run r takes set r mod 3, same noise
     plain = simulate(scenario, runs=8, seed=4)
     assert np.array_equal(simulate(scenario, runs=8, seed=4, parameter_sets=[{}]).stances, plain.stances)
-    assert not np.array_equal(mixed.stances, plain.stances)
-    with pytest.raises(DataError, match="speed"):
-        simulate(scenario, runs=2, parameter_sets=[{"speed": 3.0}])  # out of range, as in a scenario file
+    assert not np.array_equal(mixed.stances[:8], plain.stances)
+    with pytest.raises(DataError, match=r"parameters.speed': parameter set 2: must lie in \[0, 1\]"):
+        simulate(scenario, runs=2, parameter_sets=[{}, {"speed": 3.0}])  # out of range, as in a scenario file
+    with pytest.raises(RealpolitikError, match=r"runs \(8\) must be a multiple of the 3 parameter sets"):
+        simulate(scenario, runs=8, parameter_sets=sets)
 
 
 def test_summary_relations_and_long_runs(scenario):

@@ -134,7 +134,8 @@ def test_fuzz_bytes_give_a_data_error(tmp_path, payload):
 
 def test_parameter_sets_are_read_with_their_metadata_left_aside(tmp_path):
     path = tmp_path / "sets.csv"
-    path.write_text("replicate,threat,speed,loss,dyads\n0,0.5,0.6,0.11,USSR–PRC;USA–PRC\n\n1,2,0.4,0.12,USA–USSR\n")
+    path.write_text("\ufeffreplicate,threat,speed,loss,dyads\n0,0.5,0.6,0.11,USSR–PRC;USA–PRC\n\n1,2,0.4,0.12,USA–USSR\n",
+                    encoding="utf-8")  # with the byte-order mark a spreadsheet writes
     assert read_parameter_sets(path) == [{"threat": 0.5, "speed": 0.6}, {"threat": 2.0, "speed": 0.4}]
 
 
@@ -149,6 +150,7 @@ def test_parameter_sets_are_read_with_their_metadata_left_aside(tmp_path):
         ("threat,speed\n1\n", "line 2: 1 fields where the header has 2"),
         ("threat,speed\n", "line 1: no parameter set"),
         ("", "line 1: no header"),
+        ('"threat,speed\n1,0.5\n', "line 1: header: malformed CSV"),
     ],
 )
 def test_bad_parameter_sets_are_refused_by_file_line_and_column(tmp_path, text, needle):

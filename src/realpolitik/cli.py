@@ -390,7 +390,8 @@ def simulate(
     address: AddressOption = None,
     weights: Annotated[Optional[Path], typer.Option(
         "--weights", help="CSV of parameter sets, one a row (as `calibrate --bootstrap-out` writes): run k takes "
-                          "set k mod the number of sets, so the band carries the weights' uncertainty.")] = None,
+                          "set k mod the number of sets (--runs a multiple of it), so the band carries the "
+                          "weights' uncertainty.")] = None,
 ) -> None:
     """Simulate an ensemble of the alignment model; print the band of each dyad per year."""
     _check_years(start, end)
@@ -472,7 +473,8 @@ MinEventsOption = Annotated[
 ]
 DirectedOption = Annotated[
     bool, typer.Option("--directed", help="Score each direction of a dyad against its own record (who moved "
-                       "toward whom) instead of the mean of both.")
+                       "toward whom) instead of the mean of both: the fit and the --test-to forecast; the "
+                       "out-of-sample report stays undirected.")
 ]
 
 
@@ -524,21 +526,27 @@ def calibrate(
 
     if bootstrap_out is not None and not replicates:
         raise RealpolitikError("--bootstrap-out needs --bootstrap N")
+    if bootstrap_out is not None:
+        try:  # a path that cannot be written fails now, not after the refits
+            bootstrap_out.touch()
+        except OSError as exc:
+            raise RealpolitikError(f"--bootstrap-out: cannot write {bootstrap_out}: {exc.strerror}") from None
     scenario = _scenario(scenario_file, None, None)
     if test_to is not None and not train_to < test_to <= scenario.end:
         raise RealpolitikError(f"--test-to must be after --train-to ({train_to}) and at most {scenario.end}, "
                                f"not {test_to}")
     observed = _observed_history(data, scenario)
     fitted = _training_dyads(dyads, observed, scenario, train_to, min_events)
+    search = dict(train=(scenario.start, train_to), runs=runs, seed=seed, maxiter=maxiter, workers=workers,
+                  directed=directed)  # the same search for the fit and every bootstrap refit
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("calibrating", total=maxiter)
-        result = fit(scenario, observed, train=(scenario.start, train_to), runs=runs, seed=seed, maxiter=maxiter,
-                     workers=workers, dyads=fitted, directed=directed,
+        result = fit(scenario, observed, dyads=fitted, **search,
                      progress=lambda generation, best: bar.update(task, completed=generation))
     _out.print(f"# {result.method}: training CRPS {result.loss:.4f}, MSE {result.mse:.4f}, {result.nfev} evaluations")
     _out.print(result.toml())
     if replicates:
-        _print_bootstrap(scenario, observed, replicates, result, bootstrap_out, maxiter=maxiter, workers=workers)
+        _print_bootstrap(scenario, observed, replicates, result, bootstrap_out, **search)
     if evaluate_runs and test_to is not None and test_to < scenario.end:
         # the reference targets and the triangle reach past test_to, so only the forecast's score is shown
         held_out = training_loss(scenario, observed, result.parameters, train=(train_to + 1, test_to),
@@ -558,9 +566,8 @@ def _print_bootstrap(scenario, observed, replicates: int, result, out: Path | No
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("bootstrap", total=replicates)
-        table = bootstrap(scenario, observed, replicates, dyads=result.dyads, seed=result.seed, train=result.train,
-                          runs=result.runs, directed=result.directed, progress=lambda b: bar.update(task, completed=b),
-                          **search)
+        table = bootstrap(scenario, observed, replicates, dyads=result.dyads,
+                          progress=lambda b: bar.update(task, completed=b), **search)
     if out is not None:
         table.to_csv(out, index=False)
     spread = table[list(result.fitted)].quantile([0.05, 0.5, 0.95]).T

@@ -382,9 +382,10 @@ def bootstrap(
 
     A cluster bootstrap (Efron & Tibshirani 1993): each replicate draws as many dyads as
     ``dyads`` holds, with replacement (a dyad drawn twice counts twice), and calibrates on them
-    with ``calibrate(..., seed=seed, **fit)``, so the spread of a weight over the replicates
-    is what the choice of observed dyads leaves open, plus the search's own noise. Dyads share
-    states, so they are not independent and the spread is a lower bound. One row per
+    with ``calibrate(..., seed=seed, **fit)``. Every replicate searches from the same seed on
+    the same draws of noise, so the spread of a weight over the replicates is what the choice
+    of observed dyads leaves open (with the search's sensitivity to it). Dyads share states,
+    so they are not independent and the spread is a lower bound. One row per
     replicate: ``replicate``, every parameter, ``loss`` (the replicate's re-scored training
     CRPS) and ``dyads`` (the drawn dyads, "a–b;c–d;…").
     """
@@ -480,7 +481,8 @@ class Evaluation:
     run_agreement: np.ndarray  # per run: share of years whose pattern equals the observed one
     outcomes: pd.DataFrame  # per run, from ``target_outcomes``
     ensemble: Ensemble
-    parameters: dict[str, float]
+    parameters: dict[str, float]  # the scenario's; runs with parameter sets update them with their own
+    parameter_sets: tuple[dict[str, float], ...] = ()
 
     def summary(self) -> str:
         """A plain-text report."""
@@ -580,4 +582,5 @@ def evaluate(
         outcomes=outcomes,
         ensemble=ens,
         parameters=dict(scenario.parameters),
+        parameter_sets=tuple(dict(p) for p in parameter_sets or ()),
     )

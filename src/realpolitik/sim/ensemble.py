@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .._errors import RealpolitikError
+from .._errors import DataError, RealpolitikError
 from ..relations import Relations
 from .model import Exogenous, exogenous, step
 from .scenario import Scenario
@@ -131,6 +131,14 @@ def run_chunk(
     return out
 
 
+def _with_set(scenario: Scenario, values: Mapping[str, float], k: int) -> Scenario:
+    try:
+        return scenario.with_parameters(**values)
+    except DataError as err:
+        raise DataError(f"parameter set {k + 1}: {err.reason}", file=err.file, field=err.field, value=err.value) \
+            from None
+
+
 def simulate(
     scenario: Scenario,
     *,
@@ -150,13 +158,17 @@ def simulate(
 
     ``parameter_sets`` carries the uncertainty of the weights into the ensemble: run k takes
     the scenario's parameters updated with set k mod len(parameter_sets) (for instance the
-    refits of ``calibrate.bootstrap``). Run k's noise is the same whatever its set.
+    refits of ``calibrate.bootstrap``); ``runs`` must be a multiple of their number, so that
+    each set weighs the same. Run k's noise is the same whatever its set.
     """
     if runs < 1:
         raise RealpolitikError("runs must be at least 1")
+    if parameter_sets and runs % len(parameter_sets):
+        raise RealpolitikError(f"runs ({runs}) must be a multiple of the {len(parameter_sets)} parameter sets, "
+                               "so that each set has as many runs")
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     children = root.spawn(runs)
-    variants = [scenario] if not parameter_sets else [scenario.with_parameters(**p) for p in parameter_sets]
+    variants = [scenario] if not parameter_sets else [_with_set(scenario, p, k) for k, p in enumerate(parameter_sets)]
     members = [np.arange(s, runs, len(variants)) for s in range(len(variants))]  # the runs of each variant
     jobs = [(variant, [children[k] for k in group[c : c + chunk]], group[c : c + chunk])
             for variant, group in zip(variants, members) for c in range(0, len(group), chunk)]

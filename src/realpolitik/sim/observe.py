@@ -60,7 +60,7 @@ class ObservationModel:
 
     dyads: tuple[tuple[str, str], ...]
     years: np.ndarray
-    observed: np.ndarray  # dyads × years: the observed undirected stance (NaN where none)
+    observed: np.ndarray  # dyads × years: the observed stance, undirected or a→b alone (NaN where none)
     error: np.ndarray  # dyads × years: the standard error of the observed stance (0 where unknown)
     kernel: np.ndarray  # dyads × 2 × years × years: weight of the model's year τ in the record of year t
     offset: np.ndarray  # dyads × 2 × years: the record's memory of evidence before the first year

@@ -159,12 +159,14 @@ def read_parameter_sets(path: str | Path) -> list[dict[str, float]]:
     source = str(path)
     raw = Path(path).read_bytes()
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as spreadsheets write, is not part of the header
     except UnicodeDecodeError as exc:
         raise DataError("not UTF-8 text", file=source, line=raw[: exc.start].count(b"\n") + 1) from None
     records = [r for r in csv_records(text) if r.fields != []]
-    if not records or records[0].fields is None:
+    if not records:
         raise DataError("no header: expected a CSV of parameter sets", file=source, line=1)
+    if records[0].fields is None:
+        raise DataError(f"header: {records[0].error}", file=source, line=records[0].first)
     header = [name.strip() for name in records[0].fields]
     for k, name in enumerate(header):
         if name in header[:k]:
@@ -187,10 +189,8 @@ def read_parameter_sets(path: str | Path) -> list[dict[str, float]]:
                 number = float(text)
             except ValueError:
                 raise DataError("must be a number", file=source, line=record.first, field=name, value=text) from None
-            lo, hi = PARAMETERS[name]
-            if not lo <= number <= hi:  # NaN fails this too
-                raise DataError(f"must lie in [{lo:g}, {hi:g}]", file=source, line=record.first, field=name,
-                                value=text)
+            if (reason := _outside(number, *PARAMETERS[name])) is not None:
+                raise DataError(reason, file=source, line=record.first, field=name, value=text)
             values[name] = number
         sets.append(values)
     if not sets:
@@ -233,9 +233,14 @@ def _list(value: Any, key: str, source: str) -> list:
 def _number(value: Any, key: str, source: str, lo: float, hi: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _err(source, key, "must be a number", value)
-    if not lo <= value <= hi:
-        raise _err(source, key, f"must lie in [{lo:g}, {hi:g}]", value)
+    if (reason := _outside(value, lo, hi)) is not None:
+        raise _err(source, key, reason, value)
     return float(value)
+
+
+def _outside(value: float, lo: float, hi: float) -> str | None:
+    """Why a number is out of its range (NaN is), or None."""
+    return None if lo <= value <= hi else f"must lie in [{lo:g}, {hi:g}]"
 
 
 def _parameter(key: str, value: Any, source: str) -> float:
