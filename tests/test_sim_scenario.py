@@ -172,3 +172,14 @@ def test_fuzz_parameter_sets_give_sets_or_a_data_error(tmp_path, payload):
         assert str(path) in str(err)
     else:
         assert sets and all(set(row) <= set(PARAMETERS) for row in sets)
+
+
+def test_the_shipped_refits_are_sets_of_every_fitted_weight():
+    from realpolitik.sim.calibrate import DEFAULT_BOUNDS
+    from realpolitik.sim.scenario import reference_refits_path
+
+    sets = read_parameter_sets(reference_refits_path())
+    assert len(sets) == 12
+    for values in sets:
+        assert set(values) == set(DEFAULT_BOUNDS)
+        assert all(lo <= values[name] <= hi for name, (lo, hi) in DEFAULT_BOUNDS.items())

@@ -91,10 +91,11 @@ def _model_section(out: Path, observed: Relations, history: pd.DataFrame, runs: 
     from .sim.compare import ensemble_patterns, pattern_shares
     from .sim.ensemble import simulate
     from .sim.explain import driver_pulls
-    from .sim.scenario import load_scenario
+    from .sim.scenario import load_scenario, read_parameter_sets, reference_refits_path
 
     scenario = load_scenario()
     ensemble = simulate(scenario, runs=runs, seed=0)
+    refits = read_parameter_sets(reference_refits_path()) if reference_refits_path().exists() else []
     plot_model_against_history(ensemble, observed, CORE_DYADS,
                                title=f"History against the model ({runs} runs of '{scenario.name}')").savefig(
         out / "model.png", dpi=100
@@ -117,6 +118,14 @@ def _model_section(out: Path, observed: Relations, history: pd.DataFrame, runs: 
     targets = target_shares(target_outcomes(ensemble))
     targets = pd.DataFrame({"target": targets["description"], "share of runs": targets["share"].map("{:.0%}".format),
                             "met (at least 70 %)": np.where(targets["share"] >= 0.7, "yes", "no")})
+    uncertain = ""
+    if refits:
+        mixed_runs = len(refits) * -(-runs // len(refits))  # a multiple of the refits: each weighs the same
+        mixed = target_shares(target_outcomes(simulate(scenario, runs=mixed_runs, seed=0, parameter_sets=refits)))
+        targets[f"share with the {len(refits)} refits' weights"] = mixed["share"].map("{:.0%}".format).to_numpy()
+        uncertain = f"""<p>The last column runs the scenario {mixed_runs} times with the weights of {len(refits)}
+bootstrap refits (<code>cold_war.refits.csv</code>: the calibration repeated on the training dyads drawn with
+replacement), so its shares carry how loosely the training years fix the weights.</p>"""
     neighbours = _neighbours_figure(out, ensemble, observed)
     plot_driver_pulls(driver_pulls(ensemble, scenario, DRIVER_DYADS), DRIVER_DYADS).savefig(out / "drivers.png",
                                                                                             dpi=100)
@@ -127,6 +136,7 @@ only, run {runs} times (seed 0). The model's yearly triangle pattern matches his
 <img src="model.png" alt="Ensemble band against history">
 <p>The reference targets of the dynamics issue, each a test on one run's yearly stances:</p>
 {_html_table(targets)}
+{uncertain}
 {_html_table(side)}
 <h3>What moves the model</h3>
 <p>Each driver's weighted pull on a directed stance (weight × driver, mean over runs), beside the stance itself:

@@ -26,6 +26,7 @@ __all__ = [
     "Shock",
     "load_scenario",
     "read_parameter_sets",
+    "reference_refits_path",
     "reference_scenario_path",
 ]
 
@@ -141,6 +142,11 @@ class Scenario:
 def reference_scenario_path(name: str = "cold_war") -> Path:
     """Where a shipped scenario lies inside the installed package."""
     return Path(str(resources.files("realpolitik").joinpath(f"data/scenarios/{name}.toml")))
+
+
+def reference_refits_path(name: str = "cold_war") -> Path:
+    """Where the bootstrap refits of a shipped scenario's weights lie (``<name>.refits.csv``; may be absent)."""
+    return Path(str(resources.files("realpolitik").joinpath(f"data/scenarios/{name}.refits.csv")))
 
 
 #: Columns of a parameter-set file that describe a set rather than hold a parameter (``calibrate.bootstrap``'s).
