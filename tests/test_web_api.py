@@ -454,14 +454,14 @@ def test_a_counterfactual_job_drops_shocks_and_sets_parameters(client):
 
 def test_a_job_s_drivers_are_the_driver_pulls_of_its_own_counterfactual(client):
     request = {"runs": 12, "seed": 5, "start": 1960, "end": 1978, "drop_shocks": ["soviet-border-1969"],
-               "set": {"speed": 0.5, "ideology": 3.0}}
+               "set": {"speed": 0.5, "ideology": 1.0}}
     job = wait_for(client, client.post("/api/simulations", json=request).json()["id"])
     assert job["status"] == "done", job["error"]
     result = job["result"]
     assert result["driver_colours"] == DRIVER_COLOURS and list(result["driver_colours"]) == list(DRIVER_COLOURS)
     assert set(DRIVERS) == {*TARGET_DRIVERS, "reciprocity"} == set(DRIVER_COLOURS)
 
-    scenario = load_scenario().with_parameters(speed=0.5, ideology=3.0).without_shocks("soviet-border-1969")
+    scenario = load_scenario().with_parameters(speed=0.5, ideology=1.0).without_shocks("soviet-border-1969")
     dyads = [("PRC", "USA"), ("USA", "PRC"), ("PRC", "USSR"), ("USSR", "PRC")]
     ensemble = simulate(scenario, runs=12, seed=5)
     pulls = driver_pulls(ensemble, scenario, dyads)
@@ -477,10 +477,10 @@ def test_a_job_s_drivers_are_the_driver_pulls_of_its_own_counterfactual(client):
     # the counterfactual's weights, not the reference scenario's: the same runs read with the scenario's
     # ideology weight pull less, in proportion
     weight = load_scenario().parameters["ideology"]
-    assert abs(weight - 3.0) > 0.5  # the counterfactual's 3.0 must be told apart from the shipped weight
+    assert abs(weight - 1.0) > 0.5  # the counterfactual's 1.0 must be told apart from the shipped weight
     scaled = driver_pulls(ensemble, scenario.with_parameters(ideology=weight), dyads)
     scaled = scaled[scaled["year"].between(1960, 1978)]
-    np.testing.assert_allclose(pulls["ideology"], scaled["ideology"] * 3.0 / weight, rtol=1e-9)
+    np.testing.assert_allclose(pulls["ideology"], scaled["ideology"] * 1.0 / weight, rtol=1e-9)
     shown = np.concatenate([d["series"]["ideology"] for d in result["drivers"]])
     assert not np.allclose(shown, np.concatenate([scaled[(scaled["src"] == a) & (scaled["tgt"] == b)]["ideology"]
                                                    for a, b in dyads]), atol=0.05)
