@@ -300,3 +300,16 @@ def test_calibrate_bootstrap_prints_each_parameters_spread_and_simulate_runs_its
                   str(tmp_path / "no-such-folder" / "refits.csv"))
     assert nowhere.returncode == 1 and "--bootstrap-out: cannot write" in nowhere.stderr
     assert "calibrating" not in nowhere.stdout
+
+
+def test_compare_with_weights_runs_both_scenarios_over_the_same_parameter_sets(tmp_path):
+    sets = tmp_path / "sets.csv"
+    sets.write_text("threat,pivot\n0.5,5\n3.0,2\n")
+    args = ("compare", "--drop-shock", "soviet-aid-india", "--runs", "4", "--seed", "2", "--format", "csv")
+    weighted = run(*args, "--weights", str(sets))
+    plain = run(*args)
+    assert weighted.returncode == 0 and plain.returncode == 0, weighted.stderr + plain.stderr
+    a, b = pd.read_csv(io.StringIO(weighted.stdout)), pd.read_csv(io.StringIO(plain.stdout))
+    assert list(a.columns) == list(b.columns) and not a.equals(b)
+    odd = run("compare", "--drop-shock", "soviet-aid-india", "--runs", "3", "--weights", str(sets))
+    assert odd.returncode == 1 and "must be a multiple of the 2 parameter sets" in odd.stderr

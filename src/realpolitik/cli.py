@@ -326,6 +326,11 @@ SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the ensemble.")
 SetOption = Annotated[Optional[list[str]], typer.Option("--set", help="NAME=VALUE: set a model parameter.")]
 DropOption = Annotated[Optional[list[str]], typer.Option("--drop-shock", help="ID: remove a shock.")]
 ExecutorOption = Annotated[str, typer.Option("--executor", help="local, or dask.")]
+WeightsOption = Annotated[Optional[Path], typer.Option(
+    "--weights", help="CSV of parameter sets, one a row (as `calibrate --bootstrap-out` writes; the shipped "
+                      "scenario's beside it as cold_war.refits.csv): run k takes set k mod the number of sets "
+                      "(--runs a multiple of it), with --set on top, so the ensemble carries the weights' "
+                      "uncertainty.")]
 AddressOption = Annotated[Optional[str], typer.Option("--address", help="Dask scheduler (default: a LocalCluster).")]
 
 
@@ -388,10 +393,7 @@ def simulate(
     out: Annotated[Optional[Path], typer.Option("--out", help="Write every run's stances to Parquet.")] = None,
     executor: ExecutorOption = "local",
     address: AddressOption = None,
-    weights: Annotated[Optional[Path], typer.Option(
-        "--weights", help="CSV of parameter sets, one a row (as `calibrate --bootstrap-out` writes): run k takes "
-                          "set k mod the number of sets (--runs a multiple of it), so the band carries the "
-                          "weights' uncertainty.")] = None,
+    weights: WeightsOption = None,
 ) -> None:
     """Simulate an ensemble of the alignment model; print the band of each dyad per year."""
     _check_years(start, end)
@@ -448,8 +450,12 @@ def compare(
     fmt: FormatOption = Format.table,
     executor: ExecutorOption = "local",
     address: AddressOption = None,
+    weights: WeightsOption = None,
 ) -> None:
-    """Compare a base and an alternative scenario: the probability of each triangle pattern per year."""
+    """Compare a base and an alternative scenario: the probability of each triangle pattern per year.
+
+    With --weights both run over the same parameter sets, the alternative's with --set on top.
+    """
     from .sim.compare import compare_patterns
 
     base = _scenario(scenario_file, None, None)
@@ -459,7 +465,8 @@ def compare(
     trio = tuple(x.strip() for x in actors.split(","))
     if len(trio) != 3:
         raise RealpolitikError(f"--actors needs three actors, got {actors!r}")
-    frames = [_ensemble(sc, runs, seed, executor, address) for sc in (base, alt)]
+    frames = [_ensemble(sc, runs, seed, executor, address, _parameter_sets(weights, changes))
+              for sc, changes in ((base, None), (alt, sets))]
     _emit(compare_patterns(*frames, trio), fmt, title=f"triangle patterns: base against alternative, {runs} runs")
 
 
