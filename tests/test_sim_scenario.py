@@ -176,10 +176,19 @@ def test_fuzz_parameter_sets_give_sets_or_a_data_error(tmp_path, payload):
 
 def test_the_shipped_refits_are_sets_of_every_fitted_weight():
     from realpolitik.sim.calibrate import DEFAULT_BOUNDS
-    from realpolitik.sim.scenario import reference_refits_path
+    from realpolitik.sim.scenario import refits_of
 
-    sets = read_parameter_sets(reference_refits_path())
+    sets = refits_of(load_scenario())
     assert len(sets) == 12
     for values in sets:
         assert set(values) == set(DEFAULT_BOUNDS)
         assert all(lo <= values[name] <= hi for name, (lo, hi) in DEFAULT_BOUNDS.items())
+
+
+def test_refits_are_read_beside_the_scenario_file(tmp_path):
+    path = _write(tmp_path, reference_scenario_path().read_text())
+    from realpolitik.sim.scenario import refits_of
+
+    assert refits_of(load_scenario(path)) == []  # none beside it
+    (tmp_path / f"{path.stem}.refits.csv").write_text("threat,speed\n1.5,0.4\n")
+    assert refits_of(load_scenario(path)) == [{"threat": 1.5, "speed": 0.4}]

@@ -23,7 +23,7 @@ with warnings.catch_warnings():  # starlette's test client announces a future mo
 import realpolitik as rp
 from realpolitik.colours import DRIVER_COLOURS
 from realpolitik.sim.compare import ensemble_patterns, pattern_shares
-from realpolitik.sim.ensemble import simulate
+from realpolitik.sim.ensemble import Ensemble, simulate
 from realpolitik.sim.explain import driver_pulls
 from realpolitik.sim.model import TARGET_DRIVERS
 from realpolitik.sim.scenario import PARAMETERS, load_scenario
@@ -759,3 +759,44 @@ def test_an_unreadable_body_is_a_documented_400(client):
     r = client.post("/api/simulations", content=b"\x80\x81", headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and "400" in client.get("/openapi.json").json()["paths"]["/api/simulations"]["post"][
         "responses"]
+
+
+def test_a_simulation_over_the_refits_takes_each_refit_s_weights(client):
+    from realpolitik.sim.scenario import refits_of
+
+    refits = refits_of(load_scenario())
+    assert client.get("/api/scenario").json()["refits"] == len(refits) == 12
+    request = {"runs": 24, "seed": 5, "start": 1960, "end": 1978, "weights": "refits", "set": {"speed": 0.5}}
+    job = wait_for(client, client.post("/api/simulations", json=request).json()["id"])
+    assert job["status"] == "done", job["error"]
+    result = job["result"]
+    assert result["weights"] == "refits" and result["refits"] == 12
+    sets = [{**values, "speed": 0.5} for values in refits]  # `set` holds across every refit
+    ensemble = simulate(load_scenario().with_parameters(speed=0.5), runs=24, seed=5, parameter_sets=sets)
+    keep = (ensemble.years >= 1960) & (ensemble.years <= 1978)
+    band = result["dyads"][0]
+    np.testing.assert_allclose(band["mean"], ensemble.dyad(band["a"], band["b"])[:, keep].mean(axis=0), atol=1e-6)
+    # each refit's runs are read with that refit's weights, and the pulls averaged over the refits
+    per_refit = [driver_pulls(Ensemble(ensemble.codes, ensemble.years, ensemble.stances[k::12]),
+                              load_scenario().with_parameters(**values), [("PRC", "USSR")])
+                 for k, values in enumerate(sets)]
+    expected = pd.concat(per_refit).groupby("year")["ideology"].mean().loc[1960:1978]
+    shown = next(d for d in result["drivers"] if (d["src"], d["tgt"]) == ("PRC", "USSR"))["series"]["ideology"]
+    np.testing.assert_allclose(shown, expected.to_numpy(), atol=1e-9)
+    one_weight = driver_pulls(ensemble, load_scenario().with_parameters(speed=0.5), [("PRC", "USSR")])
+    assert not np.allclose(shown, one_weight.set_index("year")["ideology"].loc[1960:1978], atol=0.05)
+    plain = wait_for(client, client.post("/api/simulations", json={**request, "weights": "scenario"}).json()["id"])
+    assert plain["result"]["refits"] == 0 and plain["result"]["dyads"][0]["mean"] != band["mean"]
+
+
+def test_the_refits_are_refused_where_they_cannot_be_run(client, tmp_path):
+    odd = client.post("/api/simulations", json={"runs": 20, "weights": "refits"})
+    assert odd.status_code == 422 and "runs: with the refits' weights, a multiple of the 12 refits" in odd.text
+    wrong = client.post("/api/simulations", json={"runs": 24, "weights": "bootstrap"})
+    assert wrong.status_code == 422 and "weights" in wrong.text
+    bare = tmp_path / "bare.toml"
+    bare.write_text(Path(load_scenario().source).read_text(encoding="utf-8"), encoding="utf-8")
+    with TestClient(create_app(scenario=bare)) as c:
+        assert c.get("/api/scenario").json()["refits"] == 0
+        none = c.post("/api/simulations", json={"runs": 24, "weights": "refits"})
+        assert none.status_code == 422 and "no bootstrap refits beside its file" in none.text

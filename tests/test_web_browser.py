@@ -488,7 +488,7 @@ def test_a_simulation_and_a_counterfactual_show_progress_then_band_and_both_peri
     page.locator("#sim-runs").fill("40")
     reference = run_and_watch(page, 40)
     assert reference["request"] == {"runs": 40, "seed": 0, "start": scenario["start"], "end": scenario["end"],
-                                    "drop_shocks": [], "set": {}}
+                                    "drop_shocks": [], "set": {}, "weights": "scenario"}
     job = api.get(f"/api/simulations/{reference['id']}").json()
     result = job["result"]
     assert job["status"] == "done" and result["years"] == list(years)
@@ -528,6 +528,19 @@ def test_a_simulation_and_a_counterfactual_show_progress_then_band_and_both_peri
         np.testing.assert_allclose(band["p50"], expected, atol=1e-9)
     assert any(not np.allclose(a["mean"], b["mean"]) for a, b in zip(result["dyads"], other["dyads"]))
     assert other["history_periods"] == result["history_periods"]  # history does not change
+
+    # the same counterfactual over the weights of the bootstrap refits: runs come in whole rounds of them
+    assert scenario["refits"] == 12
+    page.locator("#sim-refits").check()
+    expect(page.locator("#sim-runs")).to_have_value("48")
+    refitted = run_and_watch(page, 48)
+    assert refitted["request"]["weights"] == "refits" and refitted["request"]["set"] == {"speed": 0.5}
+    third = api.get(f"/api/simulations/{refitted['id']}").json()["result"]
+    assert third["refits"] == 12
+    check_result_drawn(page, third)
+    expect(page.locator("#sim-summary")).to_contain_text("over the weights of 12 bootstrap refits")
+    expect(page.locator("#sim-drivers-weights")).to_have_text(
+        "each refit's for its own runs, averaged over the 12 refits")
 
 
 # -- balance -------------------------------------------------------------------------------------------

@@ -91,11 +91,11 @@ def _model_section(out: Path, observed: Relations, history: pd.DataFrame, runs: 
     from .sim.compare import ensemble_patterns, pattern_shares
     from .sim.ensemble import simulate
     from .sim.explain import driver_pulls
-    from .sim.scenario import load_scenario, read_parameter_sets, reference_refits_path
+    from .sim.scenario import load_scenario, refits_of
 
     scenario = load_scenario()
     ensemble = simulate(scenario, runs=runs, seed=0)
-    refits = read_parameter_sets(reference_refits_path()) if reference_refits_path().exists() else []
+    refits = refits_of(scenario)
     plot_model_against_history(ensemble, observed, CORE_DYADS,
                                title=f"History against the model ({runs} runs of '{scenario.name}')").savefig(
         out / "model.png", dpi=100

@@ -26,7 +26,7 @@ __all__ = [
     "Shock",
     "load_scenario",
     "read_parameter_sets",
-    "reference_refits_path",
+    "refits_of",
     "reference_scenario_path",
 ]
 
@@ -144,9 +144,12 @@ def reference_scenario_path(name: str = "cold_war") -> Path:
     return Path(str(resources.files("realpolitik").joinpath(f"data/scenarios/{name}.toml")))
 
 
-def reference_refits_path(name: str = "cold_war") -> Path:
-    """Where the bootstrap refits of a shipped scenario's weights lie (``<name>.refits.csv``; may be absent)."""
-    return Path(str(resources.files("realpolitik").joinpath(f"data/scenarios/{name}.refits.csv")))
+def refits_of(scenario: Scenario) -> list[dict[str, float]]:
+    """The bootstrap refits of a scenario's weights (``calibrate.bootstrap``), read from ``<stem>.refits.csv``
+    beside its file; none when there is no such file."""
+    path = Path(scenario.source)
+    beside = path.with_name(f"{path.stem}.refits.csv")
+    return read_parameter_sets(beside) if beside.is_file() else []
 
 
 #: Columns of a parameter-set file that describe a set rather than hold a parameter (``calibrate.bootstrap``'s).

@@ -41,6 +41,7 @@ class WebState:
     jobs: JobManager
     capability_source: str
     data: str = "the shipped cold_war_triangle dataset"
+    refits: tuple[dict[str, float], ...] = ()  # the bootstrap refits of the scenario's weights, if it has them
 
 
 def _state(request: Request) -> WebState:
@@ -180,7 +181,7 @@ def balance(state: State, year: Annotated[int, Path(description="A year of the h
 @router.get("/scenario", response_model=schemas.ScenarioOut, summary="The scenario a simulation runs")
 def scenario(state: State) -> dict[str, object]:
     """Its shocks (ids to drop, with citations) and its parameters (values and bounds to set)."""
-    return {**describe_scenario(state.scenario), "max_runs": schemas.MAX_RUNS}
+    return {**describe_scenario(state.scenario), "max_runs": schemas.MAX_RUNS, "refits": len(state.refits)}
 
 
 def _job_view(job: Job, *, with_result: bool = True) -> dict[str, object]:
@@ -211,9 +212,14 @@ def start_simulation(state: State, request: schemas.SimulationRequest, response:
         if sid not in known:
             raise invalid(("body", "drop_shocks", i),
                           f"drop_shocks[{i}]: unknown shock '{sid}'; GET /api/scenario lists the shock ids")
+    refits = state.refits if request.weights == "refits" else ()
+    if request.weights == "refits" and not refits:
+        raise invalid(("body", "weights"), "weights: this scenario has no bootstrap refits beside its file")
+    if refits and request.runs % len(refits):
+        raise invalid(("body", "runs"), f"runs: with the refits' weights, a multiple of the {len(refits)} refits")
     try:
-        job = state.jobs.submit(partial(run_simulation, sc, state.history, request), total=request.runs,
-                                payload=request)
+        job = state.jobs.submit(partial(run_simulation, sc, state.history, request, refits=refits),
+                                total=request.runs, payload=request)
     except TooBusy as exc:
         raise HTTPException(429, str(exc), headers={"Retry-After": "5"}) from None
     response.headers["Location"] = f"/api/simulations/{job.id}"

@@ -24,7 +24,7 @@ from starlette.routing import Match
 from .. import __version__, datasets
 from .._errors import RealpolitikError
 from ..io.eventfile import read_events
-from ..sim.scenario import load_scenario
+from ..sim.scenario import load_scenario, refits_of
 from .api import WebState, router
 from .errors import validation_error_handler
 from .history import History
@@ -93,7 +93,8 @@ def create_app(
     )
     source = f"the event file {Path(data).name}" if data is not None else "the shipped cold_war_triangle dataset"
     app.state.realpolitik = WebState(history=history, scenario=reference, jobs=jobs,
-                                     capability_source=capability_source(reference), data=source)
+                                     capability_source=capability_source(reference), data=source,
+                                     refits=tuple(refits_of(reference)))
     app.add_exception_handler(RequestValidationError, validation_error_handler)
 
     @app.exception_handler(RealpolitikError)

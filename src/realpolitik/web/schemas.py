@@ -264,6 +264,7 @@ class ScenarioOut(_Out):
     start: int
     end: int
     max_runs: int
+    refits: int = Field(description="Bootstrap refits of the weights a simulation can run over (0: none).")
     actors: list[ScenarioActor]
     shocks: list[Shock]
     parameters: list[Parameter]
@@ -293,6 +294,10 @@ class SimulationRequest(BaseModel):
     end: int | None = Field(None, description="Last year shown (default: the scenario's last).")
     drop_shocks: list[str] = Field(default_factory=list, max_length=500, description="Ids of shocks to remove.")
     set: ParameterValues = Field(default_factory=ParameterValues, description="Parameters to set.")  # type: ignore[valid-type]
+    weights: Literal["scenario", "refits"] = Field(
+        "scenario", description="'refits': run k takes the weights of the scenario's bootstrap refit k mod their "
+                                "number (GET /api/scenario says how many; runs must be a multiple), with `set` on "
+                                "top, so the band carries how loosely the training years fix the weights.")
 
 
 class Band(_Out):
@@ -339,7 +344,10 @@ class SimulationResult(_Out):
     end: int
     years: list[int]
     dropped_shocks: list[str]
-    parameters: dict[str, float]
+    parameters: dict[str, float] = Field(description="The scenario's parameters with `set` applied; with the "
+                                         "refits' weights each run takes its refit's instead, `set` on top.")
+    weights: Literal["scenario", "refits"]
+    refits: int = Field(description="Refits the runs took turns over (0: the scenario's weights).")
     dyads: list[Band]
     history_triangle: list[TriangleYear]
     model_triangle: list[ModelYear]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,9 +35,13 @@ def chunk_size(runs: int) -> int:
     return max(8, min(256, math.ceil(runs / 20)))
 
 
+def _set_values(request: SimulationRequest) -> dict[str, float]:
+    return {k: v for k, v in request.set.model_dump().items() if v is not None}
+
+
 def counterfactual(scenario: Scenario, request: SimulationRequest) -> Scenario:
     """The scenario with the request's parameters set and its shocks dropped."""
-    values = {k: v for k, v in request.set.model_dump().items() if v is not None}
+    values = _set_values(request)
     if values:
         scenario = scenario.with_parameters(**values)
     if request.drop_shocks:
@@ -44,13 +49,23 @@ def counterfactual(scenario: Scenario, request: SimulationRequest) -> Scenario:
     return scenario
 
 
-def driver_series(ensemble: Ensemble, scenario: Scenario, start: int, end: int) -> list[dict[str, object]]:
+def driver_series(
+    ensemble: Ensemble, scenario: Scenario, start: int, end: int, parameter_sets: Sequence[Mapping] = ()
+) -> list[dict[str, object]]:
     """Each driver's weighted pull on the directed core stances, year by year from ``start`` to ``end``.
 
     ``scenario`` is the one the ensemble was simulated from, so the weights are its own: the
-    reference scenario's, or the counterfactual's.
+    reference scenario's, or the counterfactual's. With ``parameter_sets`` (run k took set k
+    mod their number) each set's runs are read with its own weights, and the pulls averaged.
     """
-    pulls = driver_pulls(ensemble, scenario, DRIVER_DYADS)
+    if parameter_sets:
+        n = len(parameter_sets)
+        parts = [driver_pulls(Ensemble(ensemble.codes, ensemble.years, ensemble.stances[k::n]),
+                              scenario.with_parameters(**values), DRIVER_DYADS)
+                 for k, values in enumerate(parameter_sets)]  # every set has as many runs
+        pulls = pd.concat(parts).groupby(["year", "src", "tgt"], as_index=False, sort=False).mean()
+    else:
+        pulls = driver_pulls(ensemble, scenario, DRIVER_DYADS)
     pulls = pulls[pulls["year"].between(start, end)]
     out = []
     for a, b in DRIVER_DYADS:
@@ -70,13 +85,18 @@ def driver_colours() -> dict[str, str]:
 
 
 def run_simulation(
-    scenario: Scenario, history: History, request: SimulationRequest, progress: Progress | None = None
+    scenario: Scenario, history: History, request: SimulationRequest, progress: Progress | None = None,
+    refits: Sequence[Mapping[str, float]] = (),
 ) -> dict[str, object]:
-    """Simulate the request and set the model beside history, year by year (a ``SimulationResult``)."""
+    """Simulate the request and set the model beside history, year by year (a ``SimulationResult``).
+
+    ``refits`` are the scenario's bootstrap refits, run over when the request asks for their weights.
+    """
     began = time.perf_counter()
     chosen = counterfactual(scenario, request)
+    sets = [{**values, **_set_values(request)} for values in refits] if request.weights == "refits" else []
     ensemble = simulate(chosen, runs=request.runs, seed=request.seed, chunk=chunk_size(request.runs),
-                        progress=progress)
+                        progress=progress, parameter_sets=sets or None)
     start = scenario.start if request.start is None else request.start
     end = scenario.end if request.end is None else request.end
     keep = (ensemble.years >= start) & (ensemble.years <= end)
@@ -122,13 +142,15 @@ def run_simulation(
         "years": years,
         "dropped_shocks": list(request.drop_shocks),
         "parameters": dict(chosen.parameters),
+        "weights": request.weights,
+        "refits": len(sets),
         "dyads": bands,
         "history_triangle": [triangle_year(r) for _, r in seen.iterrows()],
         "model_triangle": model_years,
         "history_periods": period_rows(periodize(seen)),
         "model_periods": period_rows(periodize(model)),
         "agreement": agreement,
-        "drivers": driver_series(ensemble, chosen, start, end),
+        "drivers": driver_series(ensemble, chosen, start, end, sets),
         "driver_colours": driver_colours(),
         "seconds": round(time.perf_counter() - began, 3),
     }

@@ -436,6 +436,14 @@
       el("span", { class: "range", text: `${p.min} to ${p.max}` }),
     ]));
     $("sim-runs").max = sc.max_runs;
+    $("sim-refits-box").hidden = sc.refits === 0;
+    $("sim-refits-count").textContent = String(sc.refits);
+    $("sim-refits").addEventListener("change", () => {
+      // over the refits, runs come in whole rounds of them
+      const runs = $("sim-runs");
+      runs.step = $("sim-refits").checked ? String(sc.refits) : "1";
+      if ($("sim-refits").checked) runs.value = String(Math.max(1, Math.ceil(Number(runs.value) / sc.refits)) * sc.refits);
+    });
     for (const id of ["sim-start", "sim-end"]) { $(id).min = sc.start; $(id).max = sc.end; }
     $("sim-start").value = sc.start;
     $("sim-end").value = sc.end;
@@ -462,6 +470,7 @@
       runs: number("sim-runs"), seed: number("sim-seed"), start: number("sim-start"), end: number("sim-end"),
       drop_shocks: [...document.querySelectorAll("#sim-shocks input:not(:checked)")].map((i) => i.value),
       set,
+      weights: $("sim-refits").checked ? "refits" : "scenario",
     };
   }
 
@@ -529,6 +538,7 @@
     if (r.dropped_shocks.length) parts.push(`without ${r.dropped_shocks.join(", ")}`);
     const changed = changedParameters(r).map((p) => `${p.name} = ${r.parameters[p.name]}`);
     if (changed.length) parts.push(`with ${changed.join(", ")}`);
+    if (r.refits) parts.push(`over the weights of ${r.refits} bootstrap refits`);
     const kind = isCounterfactual(r) ? "Counterfactual" : "Reference scenario";
     return `${kind}: ${parts.join("; ")}. The model's triangle (ensemble mean) matches history's in `
       + `${Math.round(100 * r.agreement)}\u00a0% of the years ${r.start}–${r.end}.`;
@@ -578,7 +588,9 @@
 
   /* What moves the model: per directed stance, each driver's weighted pull and the mean stance. */
   function drawDrivers(r) {
-    $("sim-drivers-weights").textContent = isCounterfactual(r) ? "the counterfactual's" : "the reference scenario's";
+    const whose = isCounterfactual(r) ? "the counterfactual's" : "the reference scenario's";
+    $("sim-drivers-weights").textContent = r.refits ? `each refit's for its own runs, averaged over the ${r.refits} refits`
+      : whose;
     const x = r.years.map((y) => y + 0.5);
     const n = r.drivers.length;
     const seen = new Set(); // one legend entry per driver, at its first panel
