@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -190,5 +192,6 @@ def test_refits_are_read_beside_the_scenario_file(tmp_path):
     from realpolitik.sim.scenario import refits_of
 
     assert refits_of(load_scenario(path)) == []  # none beside it
+    assert refits_of(dataclasses.replace(load_scenario(path), source="")) == []  # built in code, no file
     (tmp_path / f"{path.stem}.refits.csv").write_text("threat,speed\n1.5,0.4\n")
     assert refits_of(load_scenario(path)) == [{"threat": 1.5, "speed": 0.4}]

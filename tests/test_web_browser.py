@@ -533,6 +533,7 @@ def test_a_simulation_and_a_counterfactual_show_progress_then_band_and_both_peri
     assert scenario["refits"] == 12
     page.locator("#sim-refits").check()
     expect(page.locator("#sim-runs")).to_have_value("48")
+    assert page.locator("#sim-runs").get_attribute("step") == "12" == page.locator("#sim-runs").get_attribute("min")
     refitted = run_and_watch(page, 48)
     assert refitted["request"]["weights"] == "refits" and refitted["request"]["set"] == {"speed": 0.5}
     third = api.get(f"/api/simulations/{refitted['id']}").json()["result"]
@@ -541,6 +542,13 @@ def test_a_simulation_and_a_counterfactual_show_progress_then_band_and_both_peri
     expect(page.locator("#sim-summary")).to_contain_text("over the weights of 12 bootstrap refits")
     expect(page.locator("#sim-drivers-weights")).to_have_text(
         "each refit's for its own runs, averaged over the 12 refits")
+    # whole rounds, but never past the server's limit; unticked, any count again
+    page.locator("#sim-refits").uncheck()
+    page.locator("#sim-runs").fill(str(scenario["max_runs"] - 1))
+    page.locator("#sim-refits").check()
+    expect(page.locator("#sim-runs")).to_have_value(str(scenario["max_runs"] // 12 * 12))
+    page.locator("#sim-refits").uncheck()
+    assert page.locator("#sim-runs").get_attribute("step") == "1"
 
 
 # -- balance -------------------------------------------------------------------------------------------

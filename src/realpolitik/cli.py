@@ -454,7 +454,8 @@ def compare(
 ) -> None:
     """Compare a base and an alternative scenario: the probability of each triangle pattern per year.
 
-    With --weights both run over the same parameter sets, the alternative's with --set on top.
+    With --weights both run over the same parameter sets, the alternative's with --set on top: the sets
+    replace the weights of an --alt file, so say a changed weight with --set.
     """
     from .sim.compare import compare_patterns
 

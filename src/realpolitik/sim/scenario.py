@@ -147,6 +147,8 @@ def reference_scenario_path(name: str = "cold_war") -> Path:
 def refits_of(scenario: Scenario) -> list[dict[str, float]]:
     """The bootstrap refits of a scenario's weights (``calibrate.bootstrap``), read from ``<stem>.refits.csv``
     beside its file; none when there is no such file."""
+    if not scenario.source:  # built in code, not read from a file
+        return []
     path = Path(scenario.source)
     beside = path.with_name(f"{path.stem}.refits.csv")
     return read_parameter_sets(beside) if beside.is_file() else []

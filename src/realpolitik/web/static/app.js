@@ -438,12 +438,17 @@
     $("sim-runs").max = sc.max_runs;
     $("sim-refits-box").hidden = sc.refits === 0;
     $("sim-refits-count").textContent = String(sc.refits);
-    $("sim-refits").addEventListener("change", () => {
-      // over the refits, runs come in whole rounds of them
-      const runs = $("sim-runs");
-      runs.step = $("sim-refits").checked ? String(sc.refits) : "1";
-      if ($("sim-refits").checked) runs.value = String(Math.max(1, Math.ceil(Number(runs.value) / sc.refits)) * sc.refits);
-    });
+    const refitRuns = () => {
+      // over the refits, runs come in whole rounds of them, within the server's limit
+      const runs = $("sim-runs"), n = sc.refits, on = $("sim-refits").checked && n > 0;
+      runs.step = on ? String(n) : "1";
+      runs.min = on ? String(n) : "1";
+      if (!on) return;
+      const rounds = Math.max(1, Math.ceil(Number(runs.value) / n));
+      runs.value = String(Math.min(rounds, Math.floor(sc.max_runs / n)) * n);
+    };
+    $("sim-refits").addEventListener("change", refitRuns);
+    refitRuns();  // a box the browser restored ticked
     for (const id of ["sim-start", "sim-end"]) { $(id).min = sc.start; $(id).max = sc.end; }
     $("sim-start").value = sc.start;
     $("sim-end").value = sc.end;
