@@ -83,3 +83,29 @@ def test_cli_prints_the_pulls_as_csv():
     frame = pd.read_csv(io.StringIO(out.stdout))
     assert list(frame.columns) == ["year", "src", "tgt", *TARGET_DRIVERS, "pull", "reciprocity", "target", "stance"]
     assert frame["year"].tolist() == [1970, 1971] and (frame["src"] == "PRC").all()
+
+
+def test_over_parameter_sets_each_set_s_runs_are_read_with_its_own_weights(scenario):
+    sets = [{"ideology": 1.0, "threat": 0.0}, {"ideology": 3.0, "threat": 2.0}]
+    ensemble = simulate(scenario, runs=6, seed=4, parameter_sets=sets)
+    dyads = [("PRC", "USSR"), ("USA", "PRC")]
+    mixed = driver_pulls(ensemble, scenario, dyads, sets).set_index(["year", "src", "tgt"])
+    each = [driver_pulls(Ensemble(ensemble.codes, ensemble.years, ensemble.stances[k::2]),
+                         scenario.with_parameters(**values), dyads).set_index(["year", "src", "tgt"])
+            for k, values in enumerate(sets)]
+    for column in (*TARGET_DRIVERS, "pull", "target", "stance"):
+        np.testing.assert_allclose(mixed[column], (each[0][column] + each[1][column]) / 2, atol=1e-12)
+    # not the scenario's single weights: the threat pull of set 0 is silenced
+    assert not np.allclose(mixed["threat"], driver_pulls(ensemble, scenario, dyads).set_index(
+        ["year", "src", "tgt"])["threat"])
+
+
+def test_cli_reads_the_pulls_over_a_weights_file(tmp_path):
+    sets = tmp_path / "sets.csv"
+    sets.write_text("ideology,threat\n1.0,0.0\n3.0,2.0\n")
+    out = subprocess.run([sys.executable, "-m", "realpolitik", "drivers", "--runs", "4", "--from", "1970", "--to",
+                          "1971", "--dyads", "PRC-USA", "--weights", str(sets), "--format", "csv"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert list(frame["year"]) == [1970, 1971] and (frame["src"] == "PRC").all()

@@ -421,8 +421,12 @@ def drivers(
         Optional[str], typer.Option("--dyads", help="Directed dyads SRC-TGT, comma-separated (default: the triangle).")
     ] = None,
     fmt: FormatOption = Format.table,
+    weights: WeightsOption = None,
 ) -> None:
-    """Why the model moves: each driver's weighted pull on each directed stance, per year."""
+    """Why the model moves: each driver's weighted pull on each directed stance, per year.
+
+    With --weights each set's runs are read with its own weights, and the pulls averaged.
+    """
     from .sim.explain import driver_pulls
 
     _check_years(start, end)
@@ -433,7 +437,9 @@ def drivers(
         bad = [p for p in pairs if len(p) != 2]
         if bad:
             raise RealpolitikError(f"--dyads: '{'-'.join(bad[0])}' is not SRC-TGT")
-    pulls = driver_pulls(_ensemble(scenario, runs, seed, "local", None), scenario, pairs)
+    parameter_sets = _parameter_sets(weights, sets)
+    pulls = driver_pulls(_ensemble(scenario, runs, seed, "local", None, parameter_sets), scenario, pairs,
+                         parameter_sets or ())
     keep = pulls["year"].between(start or 0, end or 9999)
     _emit(pulls[keep], fmt, title=f"{scenario.name}: weighted pull of each driver, {runs} runs, seed {seed}")
 

@@ -10,7 +10,7 @@ reading of the ensemble, not a replay of its steps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,10 @@ __all__ = ["driver_pulls"]
 
 
 def driver_pulls(
-    ensemble: Ensemble, scenario: Scenario, dyads: Sequence[tuple[str, str]] | None = None
+    ensemble: Ensemble,
+    scenario: Scenario,
+    dyads: Sequence[tuple[str, str]] | None = None,
+    parameter_sets: Sequence[Mapping[str, float]] = (),
 ) -> pd.DataFrame:
     """Per year and directed dyad: every driver's weighted pull, their sum inside the tanh, and the target.
 
@@ -33,8 +36,16 @@ def driver_pulls(
     mean over runs), ``pull`` (their sum), ``reciprocity`` (ρ × the other side's stance),
     ``target`` ((1 − ρ)·tanh(pull) + ρ·Rᵀ, mean over runs) and ``stance`` (mean over runs).
     ``dyads`` are ordered pairs (src, tgt); by default every ordered pair of the triangle's
-    three states when the scenario has them, else of all states.
+    three states when the scenario has them, else of all states. For an ensemble simulated over
+    ``parameter_sets`` (run k with set k mod their number), each set's runs are read with that
+    set's weights and the pulls averaged over the sets, which hold as many runs each.
     """
+    if parameter_sets:
+        n = len(parameter_sets)
+        parts = [driver_pulls(Ensemble(ensemble.codes, ensemble.years, ensemble.stances[k::n]),
+                              scenario.with_parameters(**values), dyads)
+                 for k, values in enumerate(parameter_sets)]
+        return pd.concat(parts).groupby(["year", "src", "tgt"], as_index=False, sort=False).mean()
     if tuple(ensemble.codes) != tuple(scenario.codes):
         raise RealpolitikError("the ensemble was not simulated from this scenario (its states differ)")
     codes = list(scenario.codes)

@@ -55,17 +55,9 @@ def driver_series(
     """Each driver's weighted pull on the directed core stances, year by year from ``start`` to ``end``.
 
     ``scenario`` is the one the ensemble was simulated from, so the weights are its own: the
-    reference scenario's, or the counterfactual's. With ``parameter_sets`` (run k took set k
-    mod their number) each set's runs are read with its own weights, and the pulls averaged.
+    reference scenario's, or the counterfactual's, or each of ``parameter_sets``' for its runs.
     """
-    if parameter_sets:
-        n = len(parameter_sets)
-        parts = [driver_pulls(Ensemble(ensemble.codes, ensemble.years, ensemble.stances[k::n]),
-                              scenario.with_parameters(**values), DRIVER_DYADS)
-                 for k, values in enumerate(parameter_sets)]  # every set has as many runs
-        pulls = pd.concat(parts).groupby(["year", "src", "tgt"], as_index=False, sort=False).mean()
-    else:
-        pulls = driver_pulls(ensemble, scenario, DRIVER_DYADS)
+    pulls = driver_pulls(ensemble, scenario, DRIVER_DYADS, parameter_sets)
     pulls = pulls[pulls["year"].between(start, end)]
     out = []
     for a, b in DRIVER_DYADS:
