@@ -193,15 +193,15 @@ def read_parameter_sets(path: str | Path) -> list[dict[str, float]]:
             reason = record.error or f"{len(record.fields)} fields where the header has {len(header)}"
             raise DataError(reason, file=source, line=record.first)
         values = {}
-        for name, text in zip(header, record.fields):
+        for name, cell in zip(header, record.fields):
             if name not in PARAMETERS:
                 continue
             try:
-                number = float(text)
+                number = float(cell)
             except ValueError:
-                raise DataError("must be a number", file=source, line=record.first, field=name, value=text) from None
+                raise DataError("must be a number", file=source, line=record.first, field=name, value=cell) from None
             if (reason := _outside(number, *PARAMETERS[name])) is not None:
-                raise DataError(reason, file=source, line=record.first, field=name, value=text)
+                raise DataError(reason, file=source, line=record.first, field=name, value=cell)
             values[name] = number
         sets.append(values)
     if not sets:

@@ -212,13 +212,14 @@ def start_simulation(state: State, request: schemas.SimulationRequest, response:
         if sid not in known:
             raise invalid(("body", "drop_shocks", i),
                           f"drop_shocks[{i}]: unknown shock '{sid}'; GET /api/scenario lists the shock ids")
-    refits = state.refits if request.weights == "refits" else ()
-    if request.weights == "refits" and not refits:
-        raise invalid(("body", "weights"), "weights: this scenario has no bootstrap refits beside its file")
-    if refits and request.runs % len(refits):
-        raise invalid(("body", "runs"), f"runs: with the refits' weights, a multiple of the {len(refits)} refits")
+    if request.weights == "refits":
+        if not state.refits:
+            raise invalid(("body", "weights"), "weights: this scenario has no bootstrap refits beside its file")
+        if request.runs % len(state.refits):
+            raise invalid(("body", "runs"), f"runs: with the refits' weights, a multiple of the {len(state.refits)} "
+                                            "refits")
     try:
-        job = state.jobs.submit(partial(run_simulation, sc, state.history, request, refits=refits),
+        job = state.jobs.submit(partial(run_simulation, sc, state.history, request, refits=state.refits),
                                 total=request.runs, payload=request)
     except TooBusy as exc:
         raise HTTPException(429, str(exc), headers={"Retry-After": "5"}) from None

@@ -86,7 +86,8 @@ def run_simulation(
     """
     began = time.perf_counter()
     chosen = counterfactual(scenario, request)
-    sets = [{**values, **_set_values(request)} for values in refits] if request.weights == "refits" else []
+    fixed = _set_values(request)  # holds in every refit
+    sets = [{**values, **fixed} for values in refits] if request.weights == "refits" else []
     ensemble = simulate(chosen, runs=request.runs, seed=request.seed, chunk=chunk_size(request.runs),
                         progress=progress, parameter_sets=sets or None)
     start = scenario.start if request.start is None else request.start
