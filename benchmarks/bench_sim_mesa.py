@@ -117,9 +117,13 @@ class State(mesa.Agent):
         quarrel = (rows + rows.T) / 2.0  # q_jk
         pivot = (quarrel @ weight - c[i] * quarrel[:, i]) / not_pair
 
-        threat[i] = balance[i] = patronage[i] = pivot[i] = 0.0
+        # sponsorship: each state's aid to the states I am hostile to
+        sponsorship = -np.minimum(1.0, aid @ hostility)
+
+        threat[i] = balance[i] = patronage[i] = pivot[i] = sponsorship[i] = 0.0
         pull = (p["ideology"] * ideology + p["coexistence"] * coexistence + p["threat"] * threat
-                + p["balance"] * balance + p["patronage"] * patronage + p["pivot"] * pivot)
+                + p["balance"] * balance + p["patronage"] * patronage + p["pivot"] * pivot
+                + p["sponsorship"] * sponsorship)
         rho = p["reciprocity"]
         target = (1.0 - rho) * np.tanh(pull) + rho * toward_me
 

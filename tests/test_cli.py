@@ -282,7 +282,8 @@ def test_calibrate_bootstrap_prints_each_parameters_spread_and_simulate_runs_its
     table = out.stdout.split("# bootstrap:")[1].splitlines()[1:]
     assert table[0].split() == ["fit", "p05", "p50", "p95"]
     assert {line.split()[0] for line in table[1:]} == {"ideology", "coexistence", "threat", "balance", "patronage",
-                                                       "patronage_cost", "reciprocity", "speed", "noise", "pivot"}
+                                                       "patronage_cost", "reciprocity", "speed", "noise", "pivot",
+                                                       "sponsorship"}
     many = run("simulate", "--runs", "6", "--seed", "3", "--weights", str(table_path), "--format", "csv")
     assert many.returncode == 0, many.stderr
     band = pd.read_csv(io.StringIO(many.stdout))
@@ -300,6 +301,10 @@ def test_calibrate_bootstrap_prints_each_parameters_spread_and_simulate_runs_its
                   str(tmp_path / "no-such-folder" / "refits.csv"))
     assert nowhere.returncode == 1 and "--bootstrap-out: cannot write" in nowhere.stderr
     assert "calibrating" not in nowhere.stdout
+    left = tmp_path / "left.csv"  # a run that fails after the early check leaves no empty file behind
+    failed = run("calibrate", "--runs", "2", "--maxiter", "1", "--bootstrap", "1", "--bootstrap-out", str(left),
+                 "--dyads", "USA-XXX")
+    assert failed.returncode == 1 and not left.exists()
 
 
 def test_compare_with_weights_runs_both_scenarios_over_the_same_parameter_sets(tmp_path):

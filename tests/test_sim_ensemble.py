@@ -7,7 +7,7 @@ import pytest
 
 from realpolitik import DataError, RealpolitikError
 from realpolitik.sim.compare import compare_patterns, ensemble_patterns
-from realpolitik.sim.ensemble import simulate
+from realpolitik.sim.ensemble import run_chunk, simulate
 from realpolitik.sim.scenario import load_scenario
 
 
@@ -75,3 +75,10 @@ def test_patterns_and_comparison(scenario):
     per_year = diff.groupby("period")[["base", "alternative"]].sum()
     assert np.allclose(per_year, 1.0)
     assert np.allclose(diff["difference"], diff["alternative"] - diff["base"])
+
+
+def test_a_chunk_refuses_per_run_parameters_of_the_wrong_length(scenario):
+    seeds = np.random.SeedSequence(1).spawn(3)
+    params = {**scenario.parameters, "threat": np.array([0.0, 1.0])}
+    with pytest.raises(RealpolitikError, match=r"parameter threat: \(2,\) values for 3 runs"):
+        run_chunk(scenario, seeds, params=params)

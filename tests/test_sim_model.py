@@ -54,6 +54,7 @@ def stances(n, values):
 
 
 PARAMS = {"ideology": 1.0, "coexistence": 1.0, "pivot": 1.0, "threat": 1.0, "balance": 1.0, "patronage": 1.0,
+          "sponsorship": 1.0,
           "patronage_cost": 1.0, "reciprocity": 0.3, "speed": 0.2, "noise": 0.0}
 
 
@@ -154,6 +155,8 @@ def test_every_driver_equals_its_formula_summed_term_by_term():
             assert terms["patronage"][0, i, j] == pytest.approx(expected)
             pivot = sum(c[k] * (1 - h[i, k]) * (h[j, k] + h[k, j]) / 2 for k in thirds) / norm
             assert terms["pivot"][0, i, j] == pytest.approx(pivot)
+            sponsored = min(1.0, sum(aid[j, k] * h[i, k] for k in thirds))
+            assert terms["sponsorship"][0, i, j] == pytest.approx(-sponsored)
             coexist = min(nuclear[i], nuclear[j]) * (1 - max(positions[i, 1], positions[j, 1]))
             assert terms["coexistence"][0, i, j] == pytest.approx(coexist)
 
@@ -180,6 +183,23 @@ def test_the_pivot_courts_both_sides_of_a_quarrel_it_stays_out_of():
                            world(3, capability=[1, 1, 0.5]), 0, 1.0)["pivot"][0]
     assert hostile[A, B] == pytest.approx(0.0)  # A's own enmity to C: that is balance, not the pivot
     assert np.diag(hostile).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_sponsorship_turns_a_state_against_the_patron_of_its_enemy():
+    aid = np.zeros((3, 3))
+    aid[B, C] = 0.6  # B arms C
+    R = stances(3, {(A, C): -0.5})  # A is hostile to C
+    sponsorship = driver_terms(R, world(3, aid=aid), 0, 1.0)["sponsorship"][0]
+    assert sponsorship[A, B] == pytest.approx(-0.3)  # aid_BC · h_AC
+    assert sponsorship[B, A] == 0.0 and sponsorship[C, B] == 0.0  # nothing where no one arms my enemy
+    friendly = driver_terms(stances(3, {(A, C): 0.5}), world(3, aid=aid), 0, 1.0)["sponsorship"][0]
+    assert friendly[A, B] == 0.0  # arming my friend is no hostile sign (patronage and balance read friendships)
+    aid[B, A] = 1.0  # aid to me does not count against B
+    assert driver_terms(R, world(3, aid=aid), 0, 1.0)["sponsorship"][0][A, B] == pytest.approx(-0.3)
+    four = np.zeros((4, 4))
+    four[B, C] = four[B, 3] = 0.8  # B arms two of A's enemies: the pull is capped at −1
+    hostile = stances(4, {(A, C): -1.0, (A, 3): -1.0})
+    assert driver_terms(hostile, world(4, aid=four), 0, 1.0)["sponsorship"][0][A, B] == pytest.approx(-1.0)
 
 
 # --- threat ---------------------------------------------------------------------------------
@@ -296,7 +316,8 @@ def test_entrapment_costs_the_patron_of_a_quarrelsome_client():
 def test_reciprocity_matches_directions_without_locking_in():
     R = stances(2, {(A, B): 0.9, (B, A): 0.9})
     ex = world(2)
-    inert = {**PARAMS, "ideology": 0.0, "threat": 0.0, "balance": 0.0, "patronage": 0.0}  # nothing else pulls
+    inert = {**PARAMS, "ideology": 0.0, "threat": 0.0, "balance": 0.0, "patronage": 0.0,  # nothing else pulls
+             "sponsorship": 0.0}
     for rho in (0.0, 0.5, 0.9):
         T = target(R, ex, 0, {**inert, "reciprocity": rho})
         assert T[0, A, B] == pytest.approx(rho * 0.9)  # mutual amity decays: reciprocity alone does not sustain it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -541,10 +542,7 @@ def calibrate(
     if bootstrap_out is not None and not replicates:
         raise RealpolitikError("--bootstrap-out needs --bootstrap N")
     if bootstrap_out is not None:
-        try:  # a path that cannot be written fails now, not after the refits
-            bootstrap_out.touch()
-        except OSError as exc:
-            raise RealpolitikError(f"--bootstrap-out: cannot write {bootstrap_out}: {exc.strerror}") from None
+        _check_writable(bootstrap_out, "--bootstrap-out")  # fails now, not after the refits
     scenario = _scenario(scenario_file, None, None)
     if test_to is not None and not train_to < test_to <= scenario.end:
         raise RealpolitikError(f"--test-to must be after --train-to ({train_to}) and at most {scenario.end}, "
@@ -571,6 +569,20 @@ def calibrate(
         report = evaluate(scenario, observed, runs=evaluate_runs, seed=seed + 1, params=result.parameters,
                           train=(scenario.start, train_to), test=(train_to + 1, scenario.end), dyads=fitted)
         _out.print(report.summary())
+
+
+def _check_writable(path: Path, option: str) -> None:
+    """Refuse a path that cannot be written, without creating anything that a later failure would leave behind."""
+    folder = path.parent
+    if path.is_dir():
+        reason = "it is a folder"
+    elif not folder.is_dir():
+        reason = f"no folder {folder}"
+    elif not os.access(path if path.exists() else folder, os.W_OK):
+        reason = "permission denied"
+    else:
+        return
+    raise RealpolitikError(f"{option}: cannot write {path}: {reason}")
 
 
 def _print_bootstrap(scenario, observed, replicates: int, result, out: Path | None, **search) -> None:

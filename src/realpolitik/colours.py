@@ -28,5 +28,6 @@ DRIVER_COLOURS = {
     "balance": "#8e44ad",
     "patronage": "#d68910",
     "pivot": "#2471a3",
+    "sponsorship": "#16a085",
     "reciprocity": "#a6acaf",
 }

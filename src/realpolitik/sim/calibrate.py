@@ -2,8 +2,8 @@
 
 Method
 ------
-``calibrate`` fits the driver weights (ideology, coexistence, threat, balance, patronage, pivot), the cost of
-patronage, the reciprocity share, the speed of adjustment and the noise to the observed
+``calibrate`` fits the driver weights (ideology, coexistence, threat, balance, patronage, pivot,
+sponsorship), the cost of patronage, the reciprocity share, the speed of adjustment and the noise to the observed
 yearly undirected stance of the chosen dyads (by default the three core dyads of the
 triangle) over a training window (1949–1969 by default), and nothing later:
 
@@ -101,6 +101,7 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "speed": (0.05, 1.0),
     "noise": (0.0, 0.5),
     "pivot": (0.0, 8.0),
+    "sponsorship": (0.0, 8.0),
 }
 
 #: The reference targets (issue "Dynamics", Done-when), each a test on one run's yearly undirected stances.

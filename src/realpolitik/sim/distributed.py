@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -14,16 +14,17 @@ __all__ = ["map_chunks"]
 
 def map_chunks(
     run_chunk: Callable[..., np.ndarray],
-    jobs: Sequence[tuple[Scenario, Sequence[np.random.SeedSequence]]],
+    scenario: Scenario,
+    jobs: Sequence[tuple[Sequence[np.random.SeedSequence], Mapping[str, float | np.ndarray]]],
     *,
     address: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     runs: int,
 ) -> list[np.ndarray]:
-    """Compute ``run_chunk(scenario, seeds)`` for every job on Dask, results in job order.
+    """Compute ``run_chunk(scenario, seeds, params=values)`` for every job on Dask, results in job order.
 
-    Each chunk carries its own seed sequences, so the results equal a local run's; each
-    distinct scenario is sent to the workers once.
+    Each chunk carries its own seed sequences and per-run parameters, so the results equal
+    a local run's; the scenario is sent to the workers once.
     """
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -39,19 +40,16 @@ def map_chunks(
     except (OSError, TimeoutError) as exc:
         raise RealpolitikError(f"cannot reach the Dask scheduler {address}: {exc}") from None
     try:
-        scenarios: dict[int, object] = {}
-        for scenario, _ in jobs:
-            if id(scenario) not in scenarios:
-                scenarios[id(scenario)] = client.scatter(scenario, broadcast=True)
-        futures = [client.submit(run_chunk, scenarios[id(scenario)], list(seeds), pure=False)
-                   for scenario, seeds in jobs]
+        shared = client.scatter(scenario, broadcast=True)
+        futures = [client.submit(run_chunk, shared, list(seeds), params=dict(values), pure=False)
+                   for seeds, values in jobs]
         position = {f.key: k for k, f in enumerate(futures)}
         results: list[np.ndarray | None] = [None] * len(futures)
         done = 0
         for future in as_completed(futures):
             k = position[future.key]
             results[k] = future.result()
-            done += len(jobs[k][1])
+            done += len(jobs[k][0])
             if progress:
                 progress(done, runs)
         return [r for r in results if r is not None]

@@ -95,7 +95,7 @@ class Ensemble:
         )
 
 
-def _initial(ex: Exogenous, scenario: Scenario, runs: int, params: dict[str, float]) -> np.ndarray:
+def _initial(ex: Exogenous, scenario: Scenario, runs: int, params: Mapping[str, float | np.ndarray]) -> np.ndarray:
     n = len(ex.codes)
     R = np.zeros((runs, n, n))
     for (a, b), value in scenario.initial.items():
@@ -111,13 +111,24 @@ def run_chunk(
     scenario: Scenario,
     seeds: Sequence[np.random.SeedSequence],
     *,
-    params: dict[str, float] | None = None,
+    params: Mapping[str, float | np.ndarray] | None = None,
     ex: Exogenous | None = None,
 ) -> np.ndarray:
-    """Run one chunk of the ensemble: yearly mean stances shaped len(seeds) × years × n × n."""
+    """Run one chunk of the ensemble: yearly mean stances shaped len(seeds) × years × n × n.
+
+    A parameter may be one value for every run or an array with one value per run (an
+    ensemble over parameter sets): each run's arithmetic is the same either way.
+    """
     params = dict(scenario.parameters if params is None else params)
+    runs = len(seeds)
+    for name, value in params.items():
+        if np.ndim(value):
+            if np.shape(value) != (runs,):
+                raise RealpolitikError(f"parameter {name}: {np.shape(value)} values for {runs} runs; give one value "
+                                       "or one per run")
+            params[name] = np.reshape(value, (runs, 1, 1))
     ex = exogenous(scenario) if ex is None else ex
-    runs, n = len(seeds), len(ex.codes)
+    n = len(ex.codes)
     per_year = scenario.steps_per_year
     noise = np.empty((ex.steps, runs, n, n))  # step-major, so each step reads one contiguous block
     for k, s in enumerate(seeds):  # each run draws its own stream
@@ -137,6 +148,16 @@ def _with_set(scenario: Scenario, values: Mapping[str, float], k: int) -> Scenar
     except DataError as err:
         raise DataError(f"parameter set {k + 1}: {err.reason}", file=err.file, field=err.field, value=err.value) \
             from None
+
+
+def _per_run(scenario: Scenario, parameter_sets: Sequence[Mapping[str, float]] | None, runs: int
+             ) -> dict[str, float | np.ndarray]:
+    """The scenario's parameters, or with parameter sets each parameter's value per run (set k mod S in run k)."""
+    if not parameter_sets:
+        return dict(scenario.parameters)
+    variants = [_with_set(scenario, p, k) for k, p in enumerate(parameter_sets)]
+    turn = np.arange(runs) % len(variants)
+    return {name: np.array([v.parameters[name] for v in variants])[turn] for name in scenario.parameters}
 
 
 def simulate(
@@ -168,28 +189,25 @@ def simulate(
                                "so that each set has as many runs")
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     children = root.spawn(runs)
-    variants = [scenario] if not parameter_sets else [_with_set(scenario, p, k) for k, p in enumerate(parameter_sets)]
-    members = [np.arange(s, runs, len(variants)) for s in range(len(variants))]  # the runs of each variant
-    jobs = [(variant, [children[k] for k in group[c : c + chunk]], group[c : c + chunk])
-            for variant, group in zip(variants, members) for c in range(0, len(group), chunk)]
+    params = _per_run(scenario, parameter_sets, runs)
+    jobs = [(children[c : c + chunk], {name: value[c : c + chunk] if np.ndim(value) else value
+                                       for name, value in params.items()})
+            for c in range(0, runs, chunk)]
     ex = exogenous(scenario)
     if executor == "local":
         parts, done = [], 0
-        for variant, seeds, _ in jobs:
-            parts.append(run_chunk(variant, seeds, ex=ex))
+        for seeds, values in jobs:
+            parts.append(run_chunk(scenario, seeds, params=values, ex=ex))
             done += len(seeds)
             if progress:
                 progress(done, runs)
     elif executor == "dask":
         from .distributed import map_chunks
 
-        parts = map_chunks(run_chunk, [(v, seeds) for v, seeds, _ in jobs], address=address, progress=progress,
-                           runs=runs)
+        parts = map_chunks(run_chunk, scenario, jobs, address=address, progress=progress, runs=runs)
     else:
         raise RealpolitikError(f"unknown executor '{executor}': use 'local' or 'dask'")
-    stances = np.empty((runs,) + parts[0].shape[1:], dtype=parts[0].dtype)
-    for (_, _, at), part in zip(jobs, parts):
-        stances[at] = part
+    stances = np.concatenate(parts)
     years = np.arange(scenario.start, scenario.start + stances.shape[1])
     entropy = root.entropy if isinstance(root.entropy, int) else None
     return Ensemble(tuple(ex.codes), years, stances, scenario.name, entropy)

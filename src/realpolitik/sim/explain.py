@@ -1,7 +1,7 @@
 """Why the model moves: each driver's weighted pull on a stance, year by year.
 
 A stance follows its target, so the target's parts say what moved it: ideology (after the
-security discount), coexistence, threat, balance, patronage and the pivot, each times its
+security discount), coexistence, threat, balance, patronage, the pivot and sponsorship, each times its
 weight, summed inside the tanh, and the reciprocity share mixed in outside it. The drivers
 are evaluated on every run's yearly mean stances at the middle of each year, and averaged
 over runs; a quarter's own state differs a little from its year's mean, so this is a

@@ -1,5 +1,5 @@
-"""The alignment model: stances move toward what ideology, coexistence, threat, balance, patronage, the pivot
-and reciprocity call for.
+"""The alignment model: stances move toward what ideology, coexistence, threat, balance, patronage, the pivot,
+sponsorship and reciprocity call for.
 
 State: a directed stance R[i, j] in [-1, 1] for every pair of states, for many runs at
 once (arrays shaped runs × n × n). Each step (a quarter by default) every state moves its
@@ -7,7 +7,7 @@ stance toward each other state part of the way toward a target, with seeded nois
 
     R ← clip(R + speed · (T − R) + noise · ε, −1, 1),   ε ~ N(0, 1) per run, step and dyad,
     T = (1 − ρ) · tanh(w_ideology·(1 − s)·I + w_coexistence·C + w_threat·Θ + w_balance·B + w_patronage·P
-                       + w_pivot·V) + ρ · Rᵀ,
+                       + w_pivot·V + w_sponsorship·S) + ρ · Rᵀ,
 
 with ρ the ``reciprocity`` parameter, a share in [0, 1). Every driver is scaled to about
 [−1, 1] so that the weights can be compared. The drivers, for i's stance toward j (c is
@@ -94,6 +94,20 @@ capability relative to the strongest state, h_ij = max(0, −R_ij) is i's hostil
   itself in the quarrel is drawn toward both quarrellers. This is the opposite of what
   balance predicts for the same configuration (the friend of my friend's enemy), and the
   two are fitted side by side.
+* **sponsorship** (the patron of my enemy): i reads j's aid to the states i is hostile to
+  as j's hostile intent,
+
+      S_ij = −min(1, Σ_{k ≠ i, j} aid_jk · h_ik).
+
+  Walt (1987) reads aggressive intentions from what a state does, and arming one's
+  enemies is among the plainest of deeds: American backing of Taiwan stood between
+  Washington and Beijing from 1950, Soviet aid to India after the 1959 border clash fed
+  Beijing's quarrel with Moscow (Lüthi 2008), and in 1978 Soviet backing of Vietnam made
+  Beijing's quarrel with Hanoi one with Moscow too (Ross 1988). It is the third side of patronage's
+  triad of patron, client and the client's enemy: entrapment is what the client's quarrel
+  costs the patron's stance toward the client, sponsorship what it costs the enemy's
+  stance toward the patron. Balance reaches the same triads only through the client's
+  capability, which leaves small clients unseen.
 * **reciprocity** (Goldstein & Freeman 1990): i answers j's stance toward i. It enters as
   a share ρ of the target rather than inside the tanh, so it matches the two directions
   of a dyad without amplifying their mean: inside the tanh a weight above one makes
@@ -119,6 +133,7 @@ Jervis, R. (1976). *Perception and Misperception in International Politics*. Pri
 Jervis, R. (1978). Cooperation under the Security Dilemma. *World Politics* 30(2), 167-214.
 Jervis, R. (1989). *The Meaning of the Nuclear Revolution*. Cornell University Press.
 Lüthi, L. M. (2008). *The Sino-Soviet Split*. Princeton University Press.
+Ross, R. S. (1988). *The Indochina Tangle: China's Vietnam Policy, 1975–1979*. Columbia University Press.
 Schelling, T. C., & Halperin, M. H. (1961). *Strategy and Arms Control*. Twentieth Century Fund.
 Sheng, M. (2008). Mao and China's Relations with the Superpowers in the 1950s. *Modern China* 34(4).
 Simmel, G. (1908). *Soziologie*. Duncker & Humblot.
@@ -129,6 +144,7 @@ Zagoria, D. S. (1962). *The Sino-Soviet Conflict, 1956-1961*. Princeton Universi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -151,7 +167,7 @@ __all__ = [
 #: Within one economic system, the militancy gap at which affinity reaches −1 is 1 / (2·SCHISM) = ½.
 SCHISM = 2.0
 #: The drivers summed inside the tanh of the target; reciprocity is mixed in outside it.
-TARGET_DRIVERS = ("ideology", "threat", "balance", "patronage", "coexistence", "pivot")
+TARGET_DRIVERS = ("ideology", "threat", "balance", "patronage", "coexistence", "pivot", "sponsorship")
 
 
 @dataclass(frozen=True)
@@ -267,7 +283,7 @@ def threat_to(R: np.ndarray, ex: Exogenous, t: int) -> np.ndarray:
     return intent * (c[None, :] * reach * offence * deterred)[None]
 
 
-def driver_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float) -> dict[str, np.ndarray]:
+def driver_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float | np.ndarray) -> dict[str, np.ndarray]:
     """Each driver's pull on every directed stance at step t (arrays shaped like R)."""
     c = ex.capability[t]
     n = len(c)
@@ -294,12 +310,14 @@ def driver_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float) ->
     patronage = (aid + aid.T)[None] - patronage_cost * (dependence[None] + entrapment)
     # the pivot's courtship of j, at odds with a capable k that i is not hostile to
     pivot = _quarrels_apart(aloof, (hostility + hostile_to_me) / 2.0, c) / others[None]
+    # j's aid to the states i is hostile to: the patron of my enemy (k = i, j add nothing: h_ii = aid_jj = 0)
+    sponsorship = -np.minimum(1.0, hostility @ aid.T)
 
     idx = np.arange(n)
-    for term in (threat, balance, patronage, pivot):
+    for term in (threat, balance, patronage, pivot, sponsorship):
         term[:, idx, idx] = 0.0
     return {"ideology": ideology, "coexistence": coexistence, "threat": threat, "balance": balance,
-            "patronage": patronage, "pivot": pivot, "reciprocity": Rt}
+            "patronage": patronage, "pivot": pivot, "sponsorship": sponsorship, "reciprocity": Rt}
 
 
 def _counterweight(theta: np.ndarray, R: np.ndarray) -> np.ndarray:
@@ -325,15 +343,16 @@ def _quarrels_apart(aloof: np.ndarray, quarrel: np.ndarray, c: np.ndarray) -> np
     return aloof @ quarrel_t - c[None, :, None] * quarrel_t
 
 
-def target(R: np.ndarray, ex: Exogenous, t: int, params: dict[str, float]) -> np.ndarray:
-    """The stance each state is drawn toward at step t."""
+def target(R: np.ndarray, ex: Exogenous, t: int, params: Mapping[str, float | np.ndarray]) -> np.ndarray:
+    """The stance each state is drawn toward at step t (a parameter is a number, or an array shaped runs × 1 × 1)."""
     terms = driver_terms(R, ex, t, params["patronage_cost"])
     pull = sum(params[name] * terms[name] for name in TARGET_DRIVERS)
     rho = params["reciprocity"]
     return (1.0 - rho) * np.tanh(pull) + rho * terms["reciprocity"]
 
 
-def step(R: np.ndarray, ex: Exogenous, t: int, params: dict[str, float], shocks: np.ndarray) -> np.ndarray:
+def step(R: np.ndarray, ex: Exogenous, t: int, params: Mapping[str, float | np.ndarray], shocks: np.ndarray
+         ) -> np.ndarray:
     """One step: move part of the way to the target, add noise, hold wars at −1."""
     new = R + params["speed"] * (target(R, ex, t, params) - R) + params["noise"] * shocks
     np.clip(new, -1.0, 1.0, out=new)

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 #: The drivers of the target stance, each with a weight in ``[parameters]``.
-DRIVERS = ("ideology", "coexistence", "threat", "pivot", "balance", "patronage", "reciprocity")
+DRIVERS = ("ideology", "coexistence", "threat", "pivot", "balance", "patronage", "sponsorship", "reciprocity")
 #: Every model parameter and its allowed range.
 PARAMETERS: dict[str, tuple[float, float]] = {
     "ideology": (-10.0, 10.0),
@@ -40,6 +40,7 @@ PARAMETERS: dict[str, tuple[float, float]] = {
     "balance": (-10.0, 10.0),
     "patronage": (-10.0, 10.0),
     "pivot": (-10.0, 10.0),
+    "sponsorship": (-10.0, 10.0),
     "patronage_cost": (0.0, 5.0),
     "reciprocity": (0.0, 1.0),  # a share of the target, not a weight inside it
     "speed": (0.0, 1.0),
