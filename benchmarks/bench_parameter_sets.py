@@ -9,7 +9,7 @@ Before timing, the script checks that per-run parameters change nothing in a run
 the mixed ensemble must equal run k of an ensemble of the scenario with set k mod S alone,
 for the same seed, bit for bit.
 
-    PYTHONPATH=src python benchmarks/bench_parameter_sets.py [--runs 504 2016] [--seed 1]
+    PYTHONPATH=src python benchmarks/bench_parameter_sets.py [--runs 12 48 504 2016] [--seed 1]
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def check(scenario, sets, seed: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, nargs="+", default=[504, 2016])
+    parser.add_argument("--runs", type=int, nargs="+", default=[12, 48, 504, 2016])
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     scenario = load_scenario()
