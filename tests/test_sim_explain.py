@@ -12,7 +12,7 @@ import pytest
 
 from realpolitik._errors import RealpolitikError
 from realpolitik.sim.ensemble import Ensemble, simulate
-from realpolitik.sim.explain import driver_pulls
+from realpolitik.sim.explain import driver_pulls, third_party_pulls
 from realpolitik.sim.model import TARGET_DRIVERS
 from realpolitik.sim.scenario import load_scenario
 
@@ -109,3 +109,32 @@ def test_cli_reads_the_pulls_over_a_weights_file(tmp_path):
     assert out.returncode == 0, out.stderr
     frame = pd.read_csv(io.StringIO(out.stdout))
     assert list(frame["year"]) == [1970, 1971] and (frame["src"] == "PRC").all()
+
+
+def test_third_party_pulls_say_who_is_behind_balance_pivot_and_sponsorship(scenario):
+    ensemble = simulate(scenario, runs=6, seed=4)
+    dyads = [("PRC", "USSR"), ("USA", "PRC")]
+    whole = driver_pulls(ensemble, scenario, dyads).set_index(["year", "src", "tgt"])
+    split = third_party_pulls(ensemble, scenario, dyads)
+    assert list(split.columns) == ["year", "src", "tgt", "third", "threat", "balance", "patronage", "pivot",
+                                   "sponsorship"]
+    assert len(split) == 43 * 2 * (len(scenario.codes) - 2)  # every third state but the dyad's own two
+    assert not ((split["third"] == split["src"]) | (split["third"] == split["tgt"])).any()
+    summed = split.groupby(["year", "src", "tgt"]).sum(numeric_only=True)
+    for column in ("balance", "pivot", "sponsorship"):
+        np.testing.assert_allclose(summed[column], whole.loc[summed.index, column], atol=1e-9)
+    beijing = split[(split["src"] == "PRC") & (split["tgt"] == "USSR") & (split["year"] == 1975)].set_index("third")
+    assert beijing["sponsorship"].idxmin() == "IND"  # Moscow arms India, Beijing's foe since 1962
+    sets = [{"pivot": 0.0}, {"pivot": 4.0}]
+    over = third_party_pulls(simulate(scenario, runs=4, seed=4, parameter_sets=sets), scenario, dyads, sets)
+    assert over["pivot"].abs().max() > 0 and len(over) == len(split)
+
+
+def test_cli_drivers_by_third_state():
+    out = subprocess.run([sys.executable, "-m", "realpolitik", "drivers", "--runs", "4", "--from", "1975", "--to",
+                          "1975", "--dyads", "PRC-USSR", "--by-third", "--format", "csv"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert list(frame.columns[:4]) == ["year", "src", "tgt", "third"] and set(frame["year"]) == {1975}
+    assert "IND" in set(frame["third"]) and "PRC" not in set(frame["third"])

@@ -22,7 +22,16 @@ from realpolitik.sim.calibrate import (
     training_loss,
 )
 from realpolitik.sim.ensemble import run_chunk, simulate
-from realpolitik.sim.model import Exogenous, driver_terms, exogenous, ideology_affinity, step, target, threat_to
+from realpolitik.sim.model import (
+    Exogenous,
+    driver_terms,
+    exogenous,
+    ideology_affinity,
+    step,
+    target,
+    third_party_terms,
+    threat_to,
+)
 from realpolitik.sim.scenario import load_scenario
 
 A, B, C, D = range(4)
@@ -183,6 +192,33 @@ def test_the_pivot_courts_both_sides_of_a_quarrel_it_stays_out_of():
                            world(3, capability=[1, 1, 0.5]), 0, 1.0)["pivot"][0]
     assert hostile[A, B] == pytest.approx(0.0)  # A's own enmity to C: that is balance, not the pivot
     assert np.diag(hostile).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_third_party_terms_add_up_to_the_drivers_that_run_through_third_states():
+    """Random world, two runs: summed over k, each term is the driver less the part that belongs to no third state."""
+    rng = np.random.default_rng(7)
+    n = 6
+    aid = rng.uniform(0, 1, (n, n)) * (rng.random((n, n)) < 0.5)
+    deployment = rng.uniform(0, 1, (n, n)) * (rng.random((n, n)) < 0.3)
+    np.fill_diagonal(aid, 0.0)
+    np.fill_diagonal(deployment, 0.0)
+    ex = world(n, capability=rng.uniform(0.1, 1, n), ideology=rng.uniform(0, 1, (n, 2)), aid=aid,
+               nuclear=[1, 0.3, 0, 0, 1, 0], deployment=deployment, proximity=0.5)
+    R = rng.uniform(-1, 1, (2, n, n))
+    R[:, np.arange(n), np.arange(n)] = 0.0
+    whole = driver_terms(R, ex, 0, 0.8)
+    parts = {name: term.sum(axis=3) for name, term in third_party_terms(R, ex, 0, 0.8).items()}
+    for name in ("balance", "pivot", "sponsorship"):
+        np.testing.assert_allclose(parts[name], whole[name], atol=1e-12)
+    assert (whole["sponsorship"] == -1.0).any()  # the cap is reached somewhere and still adds up
+    own = -threat_to(R, ex, 0)
+    own[:, np.arange(n), np.arange(n)] = 0.0
+    np.testing.assert_allclose(parts["threat"] + own, whole["threat"], atol=1e-12)
+    c = ex.capability[0]
+    dependence = aid.T * np.maximum(0.0, c[None, :] - c[:, None]) / (c[None, :] + c[:, None] + 1e-12)
+    own = (aid + aid.T) - 0.8 * dependence
+    np.fill_diagonal(own, 0.0)
+    np.testing.assert_allclose(parts["patronage"] + own[None], whole["patronage"], atol=1e-12)
 
 
 def test_sponsorship_turns_a_state_against_the_patron_of_its_enemy():

@@ -423,12 +423,16 @@ def drivers(
     ] = None,
     fmt: FormatOption = Format.table,
     weights: WeightsOption = None,
+    by_third: Annotated[bool, typer.Option(
+        "--by-third", help="Split the pulls that run through third states (threat's balancing, balance, "
+        "entrapment, pivot, sponsorship) by that state; in a table, rows where every pull is under 0.05 in size "
+        "are left out (csv and json keep them).")] = False,
 ) -> None:
     """Why the model moves: each driver's weighted pull on each directed stance, per year.
 
     With --weights each set's runs are read with its own weights, and the pulls averaged.
     """
-    from .sim.explain import driver_pulls
+    from .sim.explain import driver_pulls, third_party_pulls
 
     _check_years(start, end)
     scenario = _scenario(scenario_file, sets, drops)
@@ -439,10 +443,13 @@ def drivers(
         if bad:
             raise RealpolitikError(f"--dyads: '{'-'.join(bad[0])}' is not SRC-TGT")
     parameter_sets = _parameter_sets(weights, sets)
-    pulls = driver_pulls(_ensemble(scenario, runs, seed, "local", None, parameter_sets), scenario, pairs,
-                         parameter_sets or ())
+    read = third_party_pulls if by_third else driver_pulls
+    pulls = read(_ensemble(scenario, runs, seed, "local", None, parameter_sets), scenario, pairs, parameter_sets or ())
     keep = pulls["year"].between(start or 0, end or 9999)
-    _emit(pulls[keep], fmt, title=f"{scenario.name}: weighted pull of each driver, {runs} runs, seed {seed}")
+    if by_third and fmt is Format.table:
+        keep &= pulls.iloc[:, 4:].abs().max(axis=1) >= 0.05
+    what = "by third state" if by_third else "of each driver"
+    _emit(pulls[keep], fmt, title=f"{scenario.name}: weighted pull {what}, {runs} runs, seed {seed}")
 
 
 @app.command()

@@ -18,10 +18,10 @@ import pandas as pd
 from .._errors import RealpolitikError
 from .calibrate import TRIANGLE
 from .ensemble import Ensemble
-from .model import TARGET_DRIVERS, driver_terms, exogenous
+from .model import TARGET_DRIVERS, driver_terms, exogenous, third_party_terms
 from .scenario import Scenario
 
-__all__ = ["driver_pulls"]
+__all__ = ["driver_pulls", "third_party_pulls"]
 
 
 def driver_pulls(
@@ -41,11 +41,73 @@ def driver_pulls(
     set's weights and the pulls averaged over the sets, which hold as many runs each.
     """
     if parameter_sets:
-        n = len(parameter_sets)
-        parts = [driver_pulls(Ensemble(ensemble.codes, ensemble.years, ensemble.stances[k::n]),
-                              scenario.with_parameters(**values), dyads)
-                 for k, values in enumerate(parameter_sets)]
-        return pd.concat(parts).groupby(["year", "src", "tgt"], as_index=False, sort=False).mean()
+        return _over_sets(driver_pulls, ensemble, scenario, dyads, parameter_sets, ["year", "src", "tgt"])
+    src, tgt, dyads = _dyad_index(ensemble, scenario, dyads)
+    params = scenario.parameters
+    rho = params["reciprocity"]
+    rows = []
+    for year, t, R, ex in _years(ensemble, scenario):
+        terms = driver_terms(R, ex, t, params["patronage_cost"])
+        pulls = {name: params[name] * terms[name][:, src, tgt] for name in TARGET_DRIVERS}  # runs × dyads
+        total = sum(pulls.values())
+        answer = rho * terms["reciprocity"][:, src, tgt]
+        target = (1.0 - rho) * np.tanh(total) + answer
+        frame = pd.DataFrame({"year": year, "src": [a for a, _ in dyads], "tgt": [b for _, b in dyads]})
+        for name, value in pulls.items():
+            frame[name] = value.mean(axis=0)
+        frame["pull"] = total.mean(axis=0)
+        frame["reciprocity"] = answer.mean(axis=0)
+        frame["target"] = target.mean(axis=0)
+        frame["stance"] = R[:, src, tgt].mean(axis=0)
+        rows.append(frame)
+    return pd.concat(rows, ignore_index=True)
+
+
+def third_party_pulls(
+    ensemble: Ensemble,
+    scenario: Scenario,
+    dyads: Sequence[tuple[str, str]] | None = None,
+    parameter_sets: Sequence[Mapping[str, float]] = (),
+) -> pd.DataFrame:
+    """Per year, directed dyad and third state k: who is behind the pulls that run through third states.
+
+    Columns: ``year, src, tgt, third``, then the weighted share of k in ``threat`` (the balancing
+    term: k's threat beyond tgt's own), ``balance``, ``patronage`` (the patron's entrapment in
+    the client's quarrel with k), ``pivot`` and ``sponsorship``, each a mean over runs. Summed
+    over the third states they give ``driver_pulls``' balance, pivot and sponsorship, and its
+    threat and patronage less tgt's own threat and the aid and dependence. Dyads and
+    ``parameter_sets`` as for ``driver_pulls``.
+    """
+    if parameter_sets:
+        return _over_sets(third_party_pulls, ensemble, scenario, dyads, parameter_sets,
+                          ["year", "src", "tgt", "third"])
+    src, tgt, dyads = _dyad_index(ensemble, scenario, dyads)
+    params = scenario.parameters
+    codes = list(scenario.codes)
+    n = len(codes)
+    rows = []
+    for year, t, R, ex in _years(ensemble, scenario):
+        terms = third_party_terms(R, ex, t, params["patronage_cost"])
+        frame = pd.DataFrame({"year": year, "src": np.repeat([a for a, _ in dyads], n),
+                              "tgt": np.repeat([b for _, b in dyads], n), "third": codes * len(dyads)})
+        for name, term in terms.items():
+            frame[name] = params[name] * term[:, src, tgt].mean(axis=0).ravel()  # dyads × k, row-major
+        keep = (frame["third"] != frame["src"]) & (frame["third"] != frame["tgt"])
+        rows.append(frame[keep])
+    return pd.concat(rows, ignore_index=True)
+
+
+def _over_sets(read, ensemble: Ensemble, scenario: Scenario, dyads, parameter_sets, keys: list[str]) -> pd.DataFrame:
+    """Read each parameter set's runs (run k has set k mod S) with its own weights, and average the readings."""
+    n = len(parameter_sets)
+    parts = [read(Ensemble(ensemble.codes, ensemble.years, ensemble.stances[k::n]),
+                  scenario.with_parameters(**values), dyads)
+             for k, values in enumerate(parameter_sets)]
+    return pd.concat(parts).groupby(keys, as_index=False, sort=False).mean()
+
+
+def _dyad_index(ensemble: Ensemble, scenario: Scenario, dyads):
+    """The dyads' source and target indices, checked against the scenario (the triangle by default)."""
     if tuple(ensemble.codes) != tuple(scenario.codes):
         raise RealpolitikError("the ensemble was not simulated from this scenario (its states differ)")
     codes = list(scenario.codes)
@@ -56,28 +118,12 @@ def driver_pulls(
         for code in (a, b):
             if code not in codes:
                 raise RealpolitikError(f"unknown state '{code}' in dyads; the scenario has {', '.join(codes)}")
-    src = np.array([codes.index(a) for a, _ in dyads])
-    tgt = np.array([codes.index(b) for _, b in dyads])
+    return np.array([codes.index(a) for a, _ in dyads]), np.array([codes.index(b) for _, b in dyads]), dyads
 
-    params = scenario.parameters
-    rho = params["reciprocity"]
+
+def _years(ensemble: Ensemble, scenario: Scenario):
+    """Each year with the step at its middle and every run's yearly mean stances, on which the drivers are read."""
     ex = exogenous(scenario)
     per_year = scenario.steps_per_year
-    rows = []
     for y, year in enumerate(ensemble.years):
-        t = min(y * per_year + per_year // 2, ex.steps - 1)
-        R = ensemble.stances[:, y].astype(float)
-        terms = driver_terms(R, ex, t, params["patronage_cost"])
-        pulls = {name: params[name] * terms[name][:, src, tgt] for name in TARGET_DRIVERS}  # runs × dyads
-        total = sum(pulls.values())
-        answer = rho * terms["reciprocity"][:, src, tgt]
-        target = (1.0 - rho) * np.tanh(total) + answer
-        frame = pd.DataFrame({"year": int(year), "src": [a for a, _ in dyads], "tgt": [b for _, b in dyads]})
-        for name, value in pulls.items():
-            frame[name] = value.mean(axis=0)
-        frame["pull"] = total.mean(axis=0)
-        frame["reciprocity"] = answer.mean(axis=0)
-        frame["target"] = target.mean(axis=0)
-        frame["stance"] = R[:, src, tgt].mean(axis=0)
-        rows.append(frame)
-    return pd.concat(rows, ignore_index=True)
+        yield int(year), min(y * per_year + per_year // 2, ex.steps - 1), ensemble.stances[:, y].astype(float), ex

@@ -161,6 +161,7 @@ __all__ = [
     "ideology_affinity",
     "step",
     "target",
+    "third_party_terms",
     "threat_to",
 ]
 
@@ -318,6 +319,41 @@ def driver_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float | n
         term[:, idx, idx] = 0.0
     return {"ideology": ideology, "coexistence": coexistence, "threat": threat, "balance": balance,
             "patronage": patronage, "pivot": pivot, "sponsorship": sponsorship, "reciprocity": Rt}
+
+
+def third_party_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float) -> dict[str, np.ndarray]:
+    """The drivers that run through third states, split by that state: arrays [run, i, j, k].
+
+    Summed over k they give ``driver_terms``' balance, pivot and sponsorship, the threat less
+    j's own threat (−θ_ij) and patronage less the aid and the client's dependence; the rest
+    belongs to no third state. Sponsorship's cap at −1 is shared out in proportion. This
+    spells out per k what ``driver_terms`` sums with matrix products (for reading a run, not
+    for simulating one: it holds runs × n³ numbers).
+    """
+    c = ex.capability[t]
+    n = len(c)
+    others = np.maximum(c.sum() - c[:, None] - c[None, :], 1e-12)[None, :, :, None]  # Σ c_k over k ≠ i, j
+    third = (1.0 - np.eye(n))[None, :, None, :]  # k ≠ i
+    ck = c[None, None, None, :]
+    ik = R[:, :, None, :]  # R_ik
+    jk = R[:, None, :, :]  # R_jk
+    kj = np.swapaxes(R, 1, 2)[:, None, :, :]  # R_kj
+    h_ik, h_jk, h_kj = (np.maximum(0.0, -x) for x in (ik, jk, kj))
+    theta = threat_to(R, ex, t)
+    excess = np.maximum(0.0, theta[:, :, None, :] - theta[:, :, :, None])  # θ_ik − θ_ij
+    aid = ex.aid[t]
+    sponsored = aid[None, None, :, :] * h_ik  # aid_jk · h_ik
+    terms = {
+        "threat": c[None, None, :, None] * excess * (1.0 - np.maximum(0.0, jk)),
+        "balance": ck * ik * kj / others,
+        "patronage": -patronage_cost * aid[None, :, :, None] * ck * h_jk * (1.0 - h_ik) * third / others,
+        "pivot": ck * (1.0 - h_ik) * (h_jk + h_kj) / 2.0 * third / others,
+        "sponsorship": -sponsored / np.maximum(1.0, sponsored.sum(axis=3, keepdims=True)),
+    }
+    idx = np.arange(n)
+    for term in terms.values():
+        term[:, idx, idx] = 0.0
+    return terms
 
 
 def _counterweight(theta: np.ndarray, R: np.ndarray) -> np.ndarray:
