@@ -13,7 +13,7 @@ import pytest
 from realpolitik._errors import RealpolitikError
 from realpolitik.sim.ensemble import Ensemble, simulate
 from realpolitik.sim.explain import driver_pulls, third_party_pulls
-from realpolitik.sim.model import TARGET_DRIVERS
+from realpolitik.sim.model import TARGET_DRIVERS, exogenous, threat_to
 from realpolitik.sim.scenario import load_scenario
 
 
@@ -113,16 +113,30 @@ def test_cli_reads_the_pulls_over_a_weights_file(tmp_path):
 
 def test_third_party_pulls_say_who_is_behind_balance_pivot_and_sponsorship(scenario):
     ensemble = simulate(scenario, runs=6, seed=4)
-    dyads = [("PRC", "USSR"), ("USA", "PRC")]
+    dyads = [("PRC", "USSR"), ("USA", "PRC"), ("VNM", "USSR")]  # the last a client of its patron
     whole = driver_pulls(ensemble, scenario, dyads).set_index(["year", "src", "tgt"])
     split = third_party_pulls(ensemble, scenario, dyads)
     assert list(split.columns) == ["year", "src", "tgt", "third", "threat", "balance", "patronage", "pivot",
                                    "sponsorship"]
-    assert len(split) == 43 * 2 * (len(scenario.codes) - 2)  # every third state but the dyad's own two
+    assert len(split) == 43 * 3 * (len(scenario.codes) - 2)  # every third state but the dyad's own two
     assert not ((split["third"] == split["src"]) | (split["third"] == split["tgt"])).any()
     summed = split.groupby(["year", "src", "tgt"]).sum(numeric_only=True)
     for column in ("balance", "pivot", "sponsorship"):
         np.testing.assert_allclose(summed[column], whole.loc[summed.index, column], atol=1e-9)
+    # threat and patronage: the parts that belong to no third state are tgt's own threat, the aid and the dependence
+    ex, w = exogenous(scenario), scenario.parameters
+    y = 1975 - scenario.start
+    t = y * scenario.steps_per_year + scenario.steps_per_year // 2
+    R = ensemble.stances[:, y].astype(float)
+    c, aid = ex.capability[t], ex.aid[t]
+    for a, b in (("PRC", "USSR"), ("VNM", "USSR")):
+        i, j, key = scenario.codes.index(a), scenario.codes.index(b), (1975, a, b)
+        dependence = aid[j, i] * max(0.0, c[j] - c[i]) / (c[j] + c[i] + 1e-12)
+        assert summed.loc[key, "threat"] - whole.loc[key, "threat"] == pytest.approx(
+            w["threat"] * threat_to(R, ex, t)[:, i, j].mean())
+        assert whole.loc[key, "patronage"] - summed.loc[key, "patronage"] == pytest.approx(
+            w["patronage"] * (aid[i, j] + aid[j, i] - w["patronage_cost"] * dependence))
+    assert aid[scenario.codes.index("USSR"), scenario.codes.index("VNM")] > 0  # the client's check has aid in it
     beijing = split[(split["src"] == "PRC") & (split["tgt"] == "USSR") & (split["year"] == 1975)].set_index("third")
     assert beijing["sponsorship"].idxmin() == "IND"  # Moscow arms India, Beijing's foe since 1962
     sets = [{"pivot": 0.0}, {"pivot": 4.0}]

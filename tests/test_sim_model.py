@@ -219,6 +219,34 @@ def test_third_party_terms_add_up_to_the_drivers_that_run_through_third_states()
     own = (aid + aid.T) - 0.8 * dependence
     np.fill_diagonal(own, 0.0)
     np.testing.assert_allclose(parts["patronage"] + own[None], whole["patronage"], atol=1e-12)
+    split = third_party_terms(R, ex, 0, 0.8)
+    for term in split.values():  # nothing is attributed to the dyad's own two states
+        assert not term[:, np.arange(n), :, np.arange(n)].any() and not term[:, :, np.arange(n), np.arange(n)].any()
+    sponsored = np.maximum(0.0, -R)[:, :, None, :] * aid[None, None, :, :]  # aid_jk · h_ik
+    capped = sponsored.sum(axis=3) > 1
+    shares, weights = split["sponsorship"][capped], sponsored[capped]  # the capped dyads, each a row over k
+    np.testing.assert_allclose(shares / shares.sum(axis=1, keepdims=True), weights / weights.sum(axis=1, keepdims=True),
+                               atol=1e-12)  # the cap is shared out in proportion
+
+
+def test_each_third_state_s_share_is_what_the_drivers_lose_without_it():
+    """Knock state k out (its stances zeroed): each driver loses exactly k's share, so no share sits on the wrong k."""
+    rng = np.random.default_rng(11)
+    n = 6
+    aid = rng.uniform(0, 0.3, (n, n)) * (rng.random((n, n)) < 0.4)  # sponsorship below its cap
+    np.fill_diagonal(aid, 0.0)
+    ex = world(n, capability=rng.uniform(0.1, 1, n), aid=aid, nuclear=[1, 0.3, 0, 0, 1, 0], proximity=0.5)
+    R = rng.uniform(-1, 1, (3, n, n))
+    R[:, np.arange(n), np.arange(n)] = 0.0
+    split, whole = third_party_terms(R, ex, 0, 0.8), driver_terms(R, ex, 0, 0.8)
+    for k in range(n):
+        without = R.copy()
+        without[:, k, :] = without[:, :, k] = 0.0
+        lost = driver_terms(without, ex, 0, 0.8)
+        pair = np.ones((n, n), bool)
+        pair[k] = pair[:, k] = False
+        for name, term in split.items():
+            np.testing.assert_allclose((whole[name] - lost[name])[:, pair], term[..., k][:, pair], atol=1e-12)
 
 
 def test_sponsorship_turns_a_state_against_the_patron_of_its_enemy():

@@ -432,7 +432,7 @@ def drivers(
 
     With --weights each set's runs are read with its own weights, and the pulls averaged.
     """
-    from .sim.explain import driver_pulls, third_party_pulls
+    from .sim.explain import THIRD_PARTY_DRIVERS, driver_pulls, third_party_pulls
 
     _check_years(start, end)
     scenario = _scenario(scenario_file, sets, drops)
@@ -446,10 +446,14 @@ def drivers(
     read = third_party_pulls if by_third else driver_pulls
     pulls = read(_ensemble(scenario, runs, seed, "local", None, parameter_sets), scenario, pairs, parameter_sets or ())
     keep = pulls["year"].between(start or 0, end or 9999)
-    if by_third and fmt is Format.table:
-        keep &= pulls.iloc[:, 4:].abs().max(axis=1) >= 0.05
-    what = "by third state" if by_third else "of each driver"
-    _emit(pulls[keep], fmt, title=f"{scenario.name}: weighted pull {what}, {runs} runs, seed {seed}")
+    title = f"{scenario.name}: weighted pull of each driver, {runs} runs, seed {seed}"
+    if by_third:
+        title = f"{scenario.name}: weighted pull by third state, {runs} runs, seed {seed}"
+        if fmt is Format.table:
+            small = pulls[THIRD_PARTY_DRIVERS].abs().max(axis=1) < 0.05
+            title += f" ({int((keep & small).sum())} rows with every pull under 0.05 left out)"
+            keep &= ~small
+    _emit(pulls[keep], fmt, title=title)
 
 
 @app.command()

@@ -21,7 +21,12 @@ from .ensemble import Ensemble
 from .model import TARGET_DRIVERS, driver_terms, exogenous, third_party_terms
 from .scenario import Scenario
 
-__all__ = ["driver_pulls", "third_party_pulls"]
+__all__ = ["THIRD_PARTY_DRIVERS", "driver_pulls", "third_party_pulls"]
+
+#: The drivers that run through third states, the columns ``third_party_pulls`` splits by that state.
+THIRD_PARTY_DRIVERS = ("threat", "balance", "patronage", "pivot", "sponsorship")
+
+_RUNS_AT_ONCE = 256  # runs whose per-third-state split is held in memory at once
 
 
 def driver_pulls(
@@ -74,8 +79,9 @@ def third_party_pulls(
     Columns: ``year, src, tgt, third``, then the weighted share of k in ``threat`` (the balancing
     term: k's threat beyond tgt's own), ``balance``, ``patronage`` (the patron's entrapment in
     the client's quarrel with k), ``pivot`` and ``sponsorship``, each a mean over runs. Summed
-    over the third states they give ``driver_pulls``' balance, pivot and sponsorship, and its
-    threat and patronage less tgt's own threat and the aid and dependence. Dyads and
+    over the third states they give ``driver_pulls``' balance, pivot and sponsorship, its threat
+    without the −θ term of tgt's own threat, and its patronage without the aid and the client's
+    dependence; ideology, coexistence and reciprocity run through no third state. Dyads and
     ``parameter_sets`` as for ``driver_pulls``.
     """
     if parameter_sets:
@@ -87,11 +93,15 @@ def third_party_pulls(
     n = len(codes)
     rows = []
     for year, t, R, ex in _years(ensemble, scenario):
-        terms = third_party_terms(R, ex, t, params["patronage_cost"])
+        sums: dict[str, np.ndarray] = {}
+        for first in range(0, len(R), _RUNS_AT_ONCE):  # the split holds runs × n³ numbers per driver
+            for name, term in third_party_terms(R[first : first + _RUNS_AT_ONCE], ex, t,
+                                                params["patronage_cost"]).items():
+                sums[name] = sums.get(name, 0.0) + term[:, src, tgt].sum(axis=0)  # dyads × k
         frame = pd.DataFrame({"year": year, "src": np.repeat([a for a, _ in dyads], n),
                               "tgt": np.repeat([b for _, b in dyads], n), "third": codes * len(dyads)})
-        for name, term in terms.items():
-            frame[name] = params[name] * term[:, src, tgt].mean(axis=0).ravel()  # dyads × k, row-major
+        for name, total in sums.items():
+            frame[name] = params[name] * total.ravel() / len(R)  # row-major: dyad by dyad, k within
         keep = (frame["third"] != frame["src"]) & (frame["third"] != frame["tgt"])
         rows.append(frame[keep])
     return pd.concat(rows, ignore_index=True)

@@ -324,11 +324,11 @@ def driver_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float | n
 def third_party_terms(R: np.ndarray, ex: Exogenous, t: int, patronage_cost: float) -> dict[str, np.ndarray]:
     """The drivers that run through third states, split by that state: arrays [run, i, j, k].
 
-    Summed over k they give ``driver_terms``' balance, pivot and sponsorship, the threat less
-    j's own threat (−θ_ij) and patronage less the aid and the client's dependence; the rest
-    belongs to no third state. Sponsorship's cap at −1 is shared out in proportion. This
-    spells out per k what ``driver_terms`` sums with matrix products (for reading a run, not
-    for simulating one: it holds runs × n³ numbers).
+    Summed over k they give ``driver_terms``' balance, pivot and sponsorship, its threat
+    without the −θ_ij term and its patronage without the aid and the client's dependence; the
+    rest belongs to no third state. Sponsorship's cap at −1 is shared out in proportion. This
+    spells out per k what ``driver_terms`` sums with matrix products (for reading runs, not for
+    simulating them: it holds runs × n³ numbers), with one scalar ``patronage_cost`` for all runs.
     """
     c = ex.capability[t]
     n = len(c)
