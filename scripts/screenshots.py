@@ -4,7 +4,8 @@
 
 Writes ``page.png`` (the whole page as it loads), ``triangle-1950.png`` and
 ``triangle-1972.png`` (the triangle section with the slider at those years),
-``counterfactual.png`` (a finished counterfactual ensemble against history) and
+``counterfactual.png`` (a finished counterfactual ensemble against history),
+``drivers-hover.png`` (its drivers, the hover naming the third states behind each pull) and
 ``balance.png`` (a year's structural balance). Needs the ``playwright`` package and
 Debian's chromium at /usr/bin/chromium (``--chromium`` to point elsewhere); downloads
 nothing. PNGs are reduced to a 256-colour palette to stay small.
@@ -32,6 +33,8 @@ CHROMIUM_ARGS = [
 #: The counterfactual shown: no Soviet border build-up of 1969, and faster alignment.
 DROP_SHOCK = "soviet-border-1969"
 SET_PARAMETER = ("speed", "0.3")
+#: The year whose pulls the hover screenshot shows.
+HOVER_YEAR = 1979
 #: Waits for an element's text to begin so (a function: the page's CSP forbids evaluating strings).
 STARTS = "([id, text]) => document.getElementById(id).textContent.startsWith(text)"
 
@@ -87,6 +90,15 @@ def main(argv: list[str] | None = None) -> int:
         page.wait_for_function(STARTS, arg=["sim-status", "Done"])
         page.wait_for_timeout(500)
         save(page.locator("#simulation").screenshot(animations="disabled"), args.out / "counterfactual.png")
+
+        # the hover over Beijing's stance toward Moscow in 1979 names the third states behind each pull
+        page.locator("#sim-drivers").scroll_into_view_if_needed()
+        panel = page.locator("#sim-drivers .cartesianlayer .subplot").nth(2).bounding_box()
+        first, last = page.evaluate("() => document.getElementById('sim-drivers').layout.xaxis.range")
+        page.mouse.move(panel["x"] + panel["width"] * (HOVER_YEAR + 0.5 - first) / (last - first),
+                        panel["y"] + panel["height"] / 2)
+        page.wait_for_timeout(500)
+        save(page.locator("#sim-drivers").screenshot(animations="disabled"), args.out / "drivers-hover.png")
 
         page.locator("#balance-year").fill("1972")
         page.locator("#balance-show").click()

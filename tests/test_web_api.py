@@ -24,7 +24,7 @@ import realpolitik as rp
 from realpolitik.colours import DRIVER_COLOURS
 from realpolitik.sim.compare import ensemble_patterns, pattern_shares
 from realpolitik.sim.ensemble import Ensemble, simulate
-from realpolitik.sim.explain import driver_pulls
+from realpolitik.sim.explain import THIRD_PARTY_DRIVERS, driver_pulls, third_party_pulls
 from realpolitik.sim.model import TARGET_DRIVERS
 from realpolitik.sim.scenario import PARAMETERS, load_scenario
 from realpolitik.store import EventStore
@@ -486,6 +486,20 @@ def test_a_job_s_drivers_are_the_driver_pulls_of_its_own_counterfactual(client):
                                                    for a, b in dyads]), atol=0.05)
     washington = result["drivers"][1]
     assert max(abs(v) for v in washington["series"]["pivot"]) > 0.1  # the US courts Beijing as the pivot
+
+    # the third states behind each pull that runs through them, per year, largest first
+    thirds = third_party_pulls(ensemble, scenario, dyads)
+    thirds = thirds[thirds["year"].between(1960, 1978)]
+    for d in result["drivers"]:
+        assert list(d["behind"]) == list(THIRD_PARTY_DRIVERS)
+        for name in THIRD_PARTY_DRIVERS:
+            assert len(d["behind"][name]) == len(result["years"])
+            for year, named in zip(result["years"], d["behind"][name]):
+                rows = thirds[(thirds["src"] == d["src"]) & (thirds["tgt"] == d["tgt"]) & (thirds["year"] == year)]
+                big = rows.loc[rows[name].abs().sort_values(ascending=False).index]
+                big = big[big[name].abs() >= 0.05].head(3)
+                assert named == ", ".join(f"{k} {v:+.2f}" for k, v in zip(big["third"], big[name]))
+    assert any("USSR" in named for named in washington["behind"]["pivot"])  # Moscow's quarrel draws Washington
 
     # a weight of zero: that driver's series is zero in every panel
     muted = wait_for(client, client.post("/api/simulations", json={"runs": 4, "seed": 5, "set": {"pivot": 0.0}})

@@ -457,7 +457,8 @@ def check_result_drawn(page, result: dict) -> None:
     drawn = page.evaluate("""() => {
         const gd = document.getElementById('sim-drivers');
         return {
-            traces: gd.data.map((t) => ({ name: t.name, axis: t.yaxis, x: t.x, y: t.y, colour: t.line.color })),
+            traces: gd.data.map((t) => ({ name: t.name, axis: t.yaxis, x: t.x, y: t.y, colour: t.line.color,
+                                          behind: t.customdata || null })),
             panels: Object.keys(gd.layout).filter((k) => /^yaxis\\d*$/.test(k)).sort()
                 .map((k) => gd.layout[k].title.text),
             shown: document.querySelectorAll('#sim-drivers .cartesianlayer .subplot').length,
@@ -477,6 +478,8 @@ def check_result_drawn(page, result: dict) -> None:
             else:
                 assert t["colour"] == result["driver_colours"][t["name"]]
                 assert np.allclose(t["y"], d["series"][t["name"]], rtol=0, atol=1e-12)
+                named = d["behind"].get(t["name"], [""] * len(result["years"]))  # the hover names the third states
+                assert t["behind"] == [f" ({s})" if s else "" for s in named]
 
 
 def test_a_simulation_and_a_counterfactual_show_progress_then_band_and_both_periodizations(visit, api, library):

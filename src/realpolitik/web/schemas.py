@@ -329,6 +329,10 @@ class DriverPulls(_Out):
     label: str
     series: DriverValues  # type: ignore[valid-type]
     stance: list[float] = Field(description="Stance of src toward tgt per year, mean over runs.")
+    behind: dict[str, list[str]] = Field(
+        description="For each driver that runs through third states (threat's balancing term, balance, "
+        "entrapment, pivot, sponsorship), per year: the third states behind its pull, largest first, at most "
+        "three of at least 0.05 in size, e.g. 'USA +1.57, JPN +0.48' (sim.explain.third_party_pulls).")
 
 
 class ModelYear(TriangleYear):

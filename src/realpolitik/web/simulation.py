@@ -19,7 +19,7 @@ from ..colours import DRIVER_COLOURS, DYAD_COLOURS
 from ..report import DRIVER_DYADS
 from ..sim.compare import ensemble_patterns, pattern_shares
 from ..sim.ensemble import Ensemble, simulate
-from ..sim.explain import driver_pulls
+from ..sim.explain import THIRD_PARTY_DRIVERS, driver_pulls, third_party_pulls
 from ..sim.scenario import Scenario
 from ..structure.triangle import periodize, strategic_triangle
 from .history import CORE, CORE_DYADS, History
@@ -59,15 +59,27 @@ def driver_series(
     """
     pulls = driver_pulls(ensemble, scenario, DRIVER_DYADS, parameter_sets)
     pulls = pulls[pulls["year"].between(start, end)]
+    thirds = third_party_pulls(ensemble, scenario, DRIVER_DYADS, parameter_sets)
+    thirds = thirds[thirds["year"].between(start, end)]
     out = []
     for a, b in DRIVER_DYADS:
         rows = pulls[(pulls["src"] == a) & (pulls["tgt"] == b)].sort_values("year")
+        behind = thirds[(thirds["src"] == a) & (thirds["tgt"] == b)]
         out.append({
             "src": a, "tgt": b, "label": f"{a} → {b}",
             "series": {name: rows[name].astype(float).tolist() for name in DRIVERS},
             "stance": rows["stance"].astype(float).tolist(),
+            "behind": {name: [_named_shares(year_rows[name], year_rows["third"])
+                              for _, year_rows in behind.groupby("year", sort=True)]
+                       for name in THIRD_PARTY_DRIVERS},
         })
     return out
+
+
+def _named_shares(pulls: pd.Series, thirds: pd.Series, *, most: int = 3, least: float = 0.05) -> str:
+    """The third states behind one year's pull, largest first: 'USA +1.57, JPN +0.48' (at most three, each ≥ 0.05)."""
+    order = pulls.abs().to_numpy().argsort()[::-1][:most]
+    return ", ".join(f"{thirds.iloc[k]} {pulls.iloc[k]:+.2f}" for k in order if abs(pulls.iloc[k]) >= least)
 
 
 def driver_colours() -> dict[str, str]:

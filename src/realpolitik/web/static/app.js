@@ -606,9 +606,12 @@
       Object.entries(r.driver_colours).forEach(([name, colour], rank) => {
         const values = d.series[name];
         if (!values || !values.some((v) => Math.abs(v) > 0.02)) return; // a driver that never pulls
+        // the third states behind a pull that runs through them, named in the hover
+        const behind = (d.behind && d.behind[name]) || [];
         traces.push({ x, y: values, yaxis: axis, mode: "lines", name, legendgroup: name, legendrank: rank + 1,
           showlegend: !seen.has(name), line: { color: colour, width: 1.6 },
-          hovertemplate: `${esc(name)} %{y:+.2f}<extra></extra>` });
+          customdata: values.map((_, k) => (behind[k] ? ` (${esc(behind[k])})` : "")),
+          hovertemplate: `${esc(name)} %{y:+.2f}%{customdata}<extra></extra>` });
         seen.add(name);
       });
       traces.push({ x, y: d.stance, yaxis: axis, mode: "lines", name: "stance (mean)", legendgroup: "stance",
