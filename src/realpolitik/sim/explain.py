@@ -10,7 +10,7 @@ reading of the ensemble, not a replay of its steps.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,7 @@ import pandas as pd
 from .._errors import RealpolitikError
 from .calibrate import TRIANGLE
 from .ensemble import Ensemble
-from .model import TARGET_DRIVERS, driver_terms, exogenous, third_party_terms
+from .model import TARGET_DRIVERS, Exogenous, driver_terms, exogenous, third_party_terms
 from .scenario import Scenario
 
 __all__ = ["THIRD_PARTY_DRIVERS", "driver_pulls", "third_party_pulls"]
@@ -107,7 +107,14 @@ def third_party_pulls(
     return pd.concat(rows, ignore_index=True)
 
 
-def _over_sets(read, ensemble: Ensemble, scenario: Scenario, dyads, parameter_sets, keys: list[str]) -> pd.DataFrame:
+def _over_sets(
+    read: Callable[..., pd.DataFrame],
+    ensemble: Ensemble,
+    scenario: Scenario,
+    dyads: Sequence[tuple[str, str]] | None,
+    parameter_sets: Sequence[Mapping[str, float]],
+    keys: list[str],
+) -> pd.DataFrame:
     """Read each parameter set's runs (run k has set k mod S) with its own weights, and average the readings."""
     n = len(parameter_sets)
     parts = [read(Ensemble(ensemble.codes, ensemble.years, ensemble.stances[k::n]),
@@ -116,7 +123,9 @@ def _over_sets(read, ensemble: Ensemble, scenario: Scenario, dyads, parameter_se
     return pd.concat(parts).groupby(keys, as_index=False, sort=False).mean()
 
 
-def _dyad_index(ensemble: Ensemble, scenario: Scenario, dyads):
+def _dyad_index(
+    ensemble: Ensemble, scenario: Scenario, dyads: Sequence[tuple[str, str]] | None
+) -> tuple[np.ndarray, np.ndarray, Sequence[tuple[str, str]]]:
     """The dyads' source and target indices, checked against the scenario (the triangle by default)."""
     if tuple(ensemble.codes) != tuple(scenario.codes):
         raise RealpolitikError("the ensemble was not simulated from this scenario (its states differ)")
@@ -131,7 +140,7 @@ def _dyad_index(ensemble: Ensemble, scenario: Scenario, dyads):
     return np.array([codes.index(a) for a, _ in dyads]), np.array([codes.index(b) for _, b in dyads]), dyads
 
 
-def _years(ensemble: Ensemble, scenario: Scenario):
+def _years(ensemble: Ensemble, scenario: Scenario) -> Iterator[tuple[int, int, np.ndarray, Exogenous]]:
     """Each year with the step at its middle and every run's yearly mean stances, on which the drivers are read."""
     ex = exogenous(scenario)
     per_year = scenario.steps_per_year
