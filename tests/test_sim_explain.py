@@ -12,7 +12,7 @@ import pytest
 
 from realpolitik._errors import RealpolitikError
 from realpolitik.sim.ensemble import Ensemble, simulate
-from realpolitik.sim.explain import driver_pulls, third_party_pulls
+from realpolitik.sim.explain import THIRD_PARTY_DRIVERS, driver_pulls, third_party_pulls
 from realpolitik.sim.model import TARGET_DRIVERS, exogenous, threat_to
 from realpolitik.sim.scenario import load_scenario
 
@@ -152,3 +152,12 @@ def test_cli_drivers_by_third_state():
     frame = pd.read_csv(io.StringIO(out.stdout))
     assert list(frame.columns[:4]) == ["year", "src", "tgt", "third"] and set(frame["year"]) == {1975}
     assert "IND" in set(frame["third"]) and "PRC" not in set(frame["third"])
+    table = subprocess.run([sys.executable, "-m", "realpolitik", "drivers", "--runs", "4", "--from", "1975", "--to",
+                            "1975", "--dyads", "PRC-USSR", "--by-third"], capture_output=True, text=True, timeout=120)
+    assert table.returncode == 0, table.stderr
+    left_out = int(table.stdout.split(" rows with every pull under 0.05 left out")[0].rsplit("(", 1)[1])
+    scenario = load_scenario()
+    split = third_party_pulls(simulate(scenario, runs=4, seed=0), scenario, [("PRC", "USSR")])  # the CLI's runs
+    split = split[split["year"] == 1975]
+    small = (split[list(THIRD_PARTY_DRIVERS)].abs().max(axis=1) < 0.05).sum()
+    assert 0 < left_out == small < len(split)  # the table leaves out the small rows, and says how many

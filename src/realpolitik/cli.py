@@ -446,13 +446,12 @@ def drivers(
     read = third_party_pulls if by_third else driver_pulls
     pulls = read(_ensemble(scenario, runs, seed, "local", None, parameter_sets), scenario, pairs, parameter_sets or ())
     keep = pulls["year"].between(start or 0, end or 9999)
-    title = f"{scenario.name}: weighted pull of each driver, {runs} runs, seed {seed}"
-    if by_third:
-        title = f"{scenario.name}: weighted pull by third state, {runs} runs, seed {seed}"
-        if fmt is Format.table:
-            small = pulls[THIRD_PARTY_DRIVERS].abs().max(axis=1) < 0.05
-            title += f" ({int((keep & small).sum())} rows with every pull under 0.05 left out)"
-            keep &= ~small
+    title = f"{scenario.name}: weighted pull {'by third state' if by_third else 'of each driver'}, {runs} runs, " \
+            f"seed {seed}"
+    if by_third and fmt is Format.table:
+        small = pulls[list(THIRD_PARTY_DRIVERS)].abs().max(axis=1) < 0.05
+        title += f" ({int((keep & small).sum())} rows with every pull under 0.05 left out)"
+        keep &= ~small
     _emit(pulls[keep], fmt, title=title)
 
 
