@@ -40,6 +40,33 @@ def test_every_war_of_the_reference_scenario_is_fighting_in_the_curated_events()
         assert not cooperating.any(), f"{shock.id}: {dyad.event_id[cooperating].tolist()} cooperate during the war"
 
 
+def test_sustained_fighting_in_the_curated_events_is_a_war_of_the_reference_scenario():
+    """The converse: military clashes in three or more years of a decade, outside any war shock, are a war.
+
+    Incidents stay incidents (the DMZ raids, the Sino-Indian border clashes, Kashmir outside its
+    wars: at most two years in any decade); the Sino-Vietnamese fighting of 1979-1988 was not
+    one, and the scenario once coded it as a Chinese deployment only, under which its Beijing
+    turned friendly to Hanoi within a year of the 1979 war.
+    """
+    scenario = load_scenario()
+    events = rp.datasets.cold_war_triangle()
+    core = {frozenset(pair) for pair in scenario.protected}
+    wars = [s for s in scenario.shocks if s.kind == "war"]
+    fights = events[events.cameo.str[:2].isin(["19", "20"]) & events.src.isin(scenario.codes)
+                    & events.tgt.isin(scenario.codes) & (events.src != events.tgt)]
+    outside: dict[frozenset, set[int]] = {}
+    for event in fights.itertuples():
+        dyad = frozenset((event.src, event.tgt))
+        covered = any(frozenset((w.actor, w.target)) == dyad and pd.Timestamp(w.start) <= event.date_end
+                      and pd.Timestamp(w.end or f"{scenario.end}-12-31") >= event.date_start for w in wars)
+        if dyad not in core and not covered:
+            outside.setdefault(dyad, set()).add(event.date_start.year)
+    assert outside, "the check has nothing to look at"
+    for dyad, years in outside.items():
+        busiest = max(sum(y <= other < y + 10 for other in years) for y in years)
+        assert busiest < 3, f"{sorted(dyad)}: fighting outside any war in {sorted(years)}"
+
+
 def test_reference_scenario(text):
     sc = load_scenario()
     assert sc.name == "cold_war" and (sc.start, sc.end, sc.step) == (1949, 1991, "quarter")
