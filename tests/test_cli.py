@@ -219,6 +219,17 @@ def test_calibrate_with_a_test_window_inside_the_training_years_shows_nothing_la
     assert late.returncode != 0 and "--test-to must be after --train-to (1953)" in late.stderr
 
 
+def test_calibrate_keeps_a_prior_ordering_and_refuses_a_malformed_one():
+    out = run("calibrate", "--runs", "2", "--maxiter", "1", "--train-to", "1952", "--evaluate", "0",
+              "--dyads", "core", "--prior", "threat>=ideology")
+    assert out.returncode == 0, out.stderr
+    assert "threat ≥ ideology" in out.stdout
+    weights = dict(line.split(" = ") for line in out.stdout.splitlines() if line.startswith(("threat =", "ideology =")))
+    assert float(weights["threat"]) >= float(weights["ideology"])
+    bad = run("calibrate", "--runs", "2", "--maxiter", "1", "--train-to", "1952", "--prior", "threat>ideology")
+    assert bad.returncode != 0 and "--prior must read A>=B" in bad.stderr
+
+
 def test_profile_prints_each_dyads_training_loss_per_value():
     out = run("profile", "threat", "--values", "0,1,1", "--runs", "4", "--train-to", "1955", "--dyads", "core",
               "--format", "csv")

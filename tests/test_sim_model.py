@@ -474,6 +474,20 @@ def test_calibration_is_seeded_and_stays_in_its_bounds():
     assert "differential_evolution" in a.method and a.fitted == ("ideology", "speed")
 
 
+def test_an_ordering_prior_holds_in_the_fit_and_binds_where_the_data_would_break_it():
+    sc = reference()
+    kwargs = dict(train=(1949, 1955), runs=4, seed=5, maxiter=3, popsize=4, check_runs=8,
+                  bounds={"threat": (0.0, 1.0), "ideology": (0.0, 4.0)})
+    free = calibrate(sc, history(), **kwargs)
+    assert free.parameters["ideology"] > free.parameters["threat"]  # the data alone break the ordering
+    ordered = calibrate(sc, history(), at_least=[("threat", "ideology")], **kwargs)
+    assert ordered.parameters["threat"] >= ordered.parameters["ideology"]
+    assert "threat ≥ ideology" in ordered.method
+    for bad in ([("threat", "threat")], [("threat", "balance")], [("threat",)]):
+        with pytest.raises(rp.RealpolitikError, match="two different fitted parameters"):
+            calibrate(sc, history(), at_least=bad, **kwargs)
+
+
 def test_bootstrap_refits_on_dyads_drawn_with_replacement():
     sc = reference()
     dyads = [("USSR", "PRC"), ("USA", "PRC"), ("USA", "USSR"), ("PRC", "IND")]

@@ -541,6 +541,10 @@ def calibrate(
     bootstrap_out: Annotated[Optional[Path], typer.Option(
         "--bootstrap-out", help="With --bootstrap: write every refit's parameters to this CSV (for simulate "
                                 "--weights).")] = None,
+    priors: Annotated[Optional[list[str]], typer.Option(
+        "--prior", help="An ordering the fit must keep, A>=B: weight A at least weight B (e.g. threat>=ideology, "
+                        "Walt's balance of threat before ideological solidarity). Repeatable; applies to the "
+                        "bootstrap refits too.")] = None,
     data: DataOption = None,
 ) -> None:
     """Re-fit the model's weights on history up to --train-to; print them and the out-of-sample check."""
@@ -560,7 +564,8 @@ def calibrate(
     observed = _observed_history(data, scenario)
     fitted = _training_dyads(dyads, observed, scenario, train_to, min_events)
     search = dict(train=(scenario.start, train_to), runs=runs, seed=seed, maxiter=maxiter, workers=workers,
-                  directed=directed)  # the same search for the fit and every bootstrap refit
+                  directed=directed, at_least=[_ordering(p) for p in priors or ()])
+    # the same search for the fit and every bootstrap refit
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("calibrating", total=maxiter)
         result = fit(scenario, observed, dyads=fitted, **search,
@@ -579,6 +584,14 @@ def calibrate(
         report = evaluate(scenario, observed, runs=evaluate_runs, seed=seed + 1, params=result.parameters,
                           train=(scenario.start, train_to), test=(train_to + 1, scenario.end), dyads=fitted)
         _out.print(report.summary())
+
+
+def _ordering(text: str) -> tuple[str, str]:
+    """'threat>=ideology' → ('threat', 'ideology')."""
+    parts = [p.strip() for p in text.split(">=")]
+    if len(parts) != 2 or not all(parts):
+        raise RealpolitikError(f"--prior must read A>=B (e.g. threat>=ideology), not {text!r}")
+    return parts[0], parts[1]
 
 
 def _check_writable(path: Path, option: str) -> None:

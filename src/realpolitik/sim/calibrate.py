@@ -304,6 +304,7 @@ def calibrate(
     workers: int = 1,
     progress: Callable[[int, float], None] | None = None,
     directed: bool = False,
+    at_least: Sequence[tuple[str, str]] = (),
 ) -> CalibrationResult:
     """Fit the model's parameters to observed stances in the training window (see the module docstring).
 
@@ -312,12 +313,16 @@ def calibrate(
     best)`` is called after each generation. ``workers`` > 1 evaluates a generation in
     parallel processes (the result does not change). ``directed=True`` fits each direction of
     every dyad to its own record (who moved toward whom) instead of the mean of both.
+    ``at_least`` holds priors from outside the data as orderings: each pair (a, b) keeps the
+    fitted weight a at or above the fitted weight b (a linear constraint of the search), for a
+    choice the training years leave open (e.g. Walt's threat before ideology).
     """
     from scipy.optimize import differential_evolution
 
     _check_training(scenario, train, runs, dyads)
     bounds = dict(DEFAULT_BOUNDS if bounds is None else bounds)
     names = tuple(bounds)
+    constraints = _orderings(names, at_least)
     objective = _Objective(scenario, observed, names, scenario.parameters, train, runs, seed, dyads, objective,
                            directed)
     generation = [0]
@@ -342,6 +347,7 @@ def calibrate(
         updating="deferred",
         workers=workers,
         callback=callback,
+        constraints=constraints,
     )
     fitted = objective.params(result.x)
     check = np.random.SeedSequence([seed, 1]).spawn(check_runs)
@@ -350,8 +356,9 @@ def calibrate(
         f"scipy.optimize.differential_evolution (seed={seed}, maxiter={maxiter}, popsize={popsize}, "
         f"polish=False) minimising the fair CRPS of {runs} common-random-number runs against the observed "
         f"yearly {'directed stances (both directions)' if directed else 'undirected stance'} of "
-        f"{', '.join('–'.join(d) for d in dyads)} over {train[0]}–{train[1]}; "
-        f"loss re-scored on {check_runs} independent runs"
+        f"{', '.join('–'.join(d) for d in dyads)} over {train[0]}–{train[1]}"
+        + "".join(f", {a} ≥ {b}" for a, b in at_least)
+        + f"; loss re-scored on {check_runs} independent runs"
     )
     return CalibrationResult(
         parameters=fitted,
@@ -367,6 +374,21 @@ def calibrate(
         fitted=names,
         directed=directed,
     )
+
+
+def _orderings(names: Sequence[str], at_least: Sequence[tuple[str, str]]) -> tuple:
+    """The search's linear constraints w_a − w_b ≥ 0, one per pair of fitted parameters in ``at_least``."""
+    from scipy.optimize import LinearConstraint
+
+    rows = []
+    for pair in at_least:
+        if len(pair) != 2 or pair[0] == pair[1] or any(n not in names for n in pair):
+            raise RealpolitikError(f"an ordering needs two different fitted parameters (of {', '.join(names)}), "
+                                   f"not {pair!r}")
+        row = np.zeros(len(names))
+        row[names.index(pair[0])], row[names.index(pair[1])] = 1.0, -1.0
+        rows.append(row)
+    return (LinearConstraint(np.array(rows), 0.0, np.inf),) if rows else ()
 
 
 def bootstrap(
