@@ -220,14 +220,21 @@ def test_calibrate_with_a_test_window_inside_the_training_years_shows_nothing_la
 
 
 def test_calibrate_keeps_a_prior_ordering_and_refuses_a_malformed_one():
-    out = run("calibrate", "--runs", "2", "--maxiter", "1", "--train-to", "1952", "--evaluate", "0",
-              "--dyads", "core", "--prior", "threat>=ideology")
+    args = ("calibrate", "--runs", "2", "--maxiter", "1", "--train-to", "1952", "--evaluate", "0", "--dyads", "core")
+
+    def weights(stdout: str) -> dict[str, float]:
+        lines = [line.split(" = ") for line in stdout.splitlines() if line.startswith(("threat =", "ideology ="))]
+        return {name: float(value) for name, value in lines}
+
+    free = run(*args)
+    assert free.returncode == 0, free.stderr
+    assert weights(free.stdout)["threat"] < weights(free.stdout)["ideology"]  # the same search breaks it unheld
+    out = run(*args, "--ordering", "threat,ideology")
     assert out.returncode == 0, out.stderr
-    assert "threat ≥ ideology" in out.stdout
-    weights = dict(line.split(" = ") for line in out.stdout.splitlines() if line.startswith(("threat =", "ideology =")))
-    assert float(weights["threat"]) >= float(weights["ideology"])
-    bad = run("calibrate", "--runs", "2", "--maxiter", "1", "--train-to", "1952", "--prior", "threat>ideology")
-    assert bad.returncode != 0 and "--prior must read A>=B" in bad.stderr
+    assert "subject to threat ≥ ideology" in out.stdout
+    assert weights(out.stdout)["threat"] >= weights(out.stdout)["ideology"]
+    bad = run("calibrate", "--runs", "2", "--maxiter", "1", "--train-to", "1952", "--ordering", "threat>=ideology")
+    assert bad.returncode != 0 and "--ordering must read A,B" in bad.stderr
 
 
 def test_profile_prints_each_dyads_training_loss_per_value():

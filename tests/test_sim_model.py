@@ -474,18 +474,36 @@ def test_calibration_is_seeded_and_stays_in_its_bounds():
     assert "differential_evolution" in a.method and a.fitted == ("ideology", "speed")
 
 
-def test_an_ordering_prior_holds_in_the_fit_and_binds_where_the_data_would_break_it():
+def test_an_ordering_prior_holds_in_the_fit_and_its_refits_and_binds_where_the_search_would_break_it():
     sc = reference()
     kwargs = dict(train=(1949, 1955), runs=4, seed=5, maxiter=3, popsize=4, check_runs=8,
                   bounds={"threat": (0.0, 1.0), "ideology": (0.0, 4.0)})
     free = calibrate(sc, history(), **kwargs)
-    assert free.parameters["ideology"] > free.parameters["threat"]  # the data alone break the ordering
+    assert free.parameters["ideology"] > free.parameters["threat"]  # the same search, unheld, breaks it
     ordered = calibrate(sc, history(), at_least=[("threat", "ideology")], **kwargs)
     assert ordered.parameters["threat"] >= ordered.parameters["ideology"]
-    assert "threat ≥ ideology" in ordered.method
-    for bad in ([("threat", "threat")], [("threat", "balance")], [("threat",)]):
+    assert "subject to threat ≥ ideology" in ordered.method and ordered.at_least == (("threat", "ideology"),)
+    refits = bootstrap(sc, history(), 2, dyads=[("USSR", "PRC"), ("USA", "PRC"), ("USA", "USSR")],
+                       at_least=[("threat", "ideology")], **kwargs)
+    assert (refits["threat"] >= refits["ideology"]).all() and set(refits["at_least"]) == {"threat>=ideology"}
+    for bad in ([("threat", "threat")], [("threat", "balance")], [("threat",)], ("threat", "ideology")):
         with pytest.raises(rp.RealpolitikError, match="two different fitted parameters"):
             calibrate(sc, history(), at_least=bad, **kwargs)
+    impossible = dict(kwargs, bounds={"threat": (0.0, 1.0), "ideology": (2.0, 4.0)})
+    with pytest.raises(rp.RealpolitikError, match="cannot hold within their bounds"):
+        calibrate(sc, history(), at_least=[("threat", "ideology")], **impossible)
+
+
+def test_a_search_that_ends_outside_the_ordering_is_an_error_not_a_fit(monkeypatch):
+    import scipy.optimize
+
+    def infeasible(objective, bounds, **kwargs):  # what differential evolution can return (success=False)
+        return scipy.optimize.OptimizeResult(x=np.array([0.5, 3.0]), fun=1.0, nfev=1, success=False)
+
+    monkeypatch.setattr(scipy.optimize, "differential_evolution", infeasible)
+    with pytest.raises(rp.RealpolitikError, match=r"outside the ordering \(threat 0.5 < ideology 3\)"):
+        calibrate(reference(), history(), train=(1949, 1952), runs=2, check_runs=2, at_least=[("threat", "ideology")],
+                  bounds={"threat": (0.0, 1.0), "ideology": (0.0, 4.0)})
 
 
 def test_bootstrap_refits_on_dyads_drawn_with_replacement():

@@ -41,7 +41,8 @@ def test_the_split_and_detente_are_out_of_sample_signal_not_noise(evaluation):
     assert fit.loc[("USA–USSR", "test"), "corr"] > 0.3
 
 
-@pytest.mark.xfail(strict=True, reason="not met: USSR-PRC turns non-negative at Mao's death (in 1977 in 448 of 500 runs)")
+@pytest.mark.xfail(strict=True, reason="not met: USSR-PRC turns non-negative at Mao's death "
+                   "(first in 1977 in 448 of 500 runs)")
 def test_the_split_lasts_1962_1979(evaluation):
     assert share(evaluation, "split_enmity") >= THRESHOLD
 

@@ -541,10 +541,10 @@ def calibrate(
     bootstrap_out: Annotated[Optional[Path], typer.Option(
         "--bootstrap-out", help="With --bootstrap: write every refit's parameters to this CSV (for simulate "
                                 "--weights).")] = None,
-    priors: Annotated[Optional[list[str]], typer.Option(
-        "--prior", help="An ordering the fit must keep, A>=B: weight A at least weight B (e.g. threat>=ideology, "
-                        "Walt's balance of threat before ideological solidarity). Repeatable; applies to the "
-                        "bootstrap refits too.")] = None,
+    orderings: Annotated[Optional[list[str]], typer.Option(
+        "--ordering", help="A prior from outside the data: A,B keeps weight A at least weight B (e.g. "
+                           "threat,ideology: Walt's balance of threat before ideological solidarity). Repeatable; "
+                           "the bootstrap refits keep it too.")] = None,
     data: DataOption = None,
 ) -> None:
     """Re-fit the model's weights on history up to --train-to; print them and the out-of-sample check."""
@@ -557,6 +557,7 @@ def calibrate(
         raise RealpolitikError("--bootstrap-out needs --bootstrap N")
     if bootstrap_out is not None:
         _check_writable(bootstrap_out, "--bootstrap-out")  # fails now, not after the refits
+    at_least = [_ordering(text) for text in orderings or ()]
     scenario = _scenario(scenario_file, None, None)
     if test_to is not None and not train_to < test_to <= scenario.end:
         raise RealpolitikError(f"--test-to must be after --train-to ({train_to}) and at most {scenario.end}, "
@@ -564,7 +565,7 @@ def calibrate(
     observed = _observed_history(data, scenario)
     fitted = _training_dyads(dyads, observed, scenario, train_to, min_events)
     search = dict(train=(scenario.start, train_to), runs=runs, seed=seed, maxiter=maxiter, workers=workers,
-                  directed=directed, at_least=[_ordering(p) for p in priors or ()])
+                  directed=directed, at_least=at_least)
     # the same search for the fit and every bootstrap refit
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("calibrating", total=maxiter)
@@ -587,10 +588,11 @@ def calibrate(
 
 
 def _ordering(text: str) -> tuple[str, str]:
-    """'threat>=ideology' → ('threat', 'ideology')."""
-    parts = [p.strip() for p in text.split(">=")]
+    """'threat,ideology' → ('threat', 'ideology'): weight A at least weight B (a comma, which no shell reads)."""
+    parts = [p.strip() for p in text.split(",")]
     if len(parts) != 2 or not all(parts):
-        raise RealpolitikError(f"--prior must read A>=B (e.g. threat>=ideology), not {text!r}")
+        raise RealpolitikError(f"--ordering must read A,B (weight A at least weight B, e.g. threat,ideology), "
+                               f"not {text!r}")
     return parts[0], parts[1]
 
 

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -68,6 +69,9 @@ from .ensemble import Ensemble, run_chunk, simulate
 from .model import exogenous
 from .observe import ObservationModel, both_directions, directed_paths
 from .scenario import Scenario
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint
 
 __all__ = [
     "CORE_DYADS",
@@ -163,6 +167,7 @@ class CalibrationResult:
     dyads: tuple[tuple[str, str], ...] = CORE_DYADS
     fitted: tuple[str, ...] = field(default_factory=tuple)
     directed: bool = False  # each direction fitted to its own record
+    at_least: tuple[tuple[str, str], ...] = ()  # the orderings (a ≥ b) the fit was held to
 
     def toml(self) -> str:
         """The ``[parameters]`` table, ready to paste into a scenario file."""
@@ -322,6 +327,7 @@ def calibrate(
     _check_training(scenario, train, runs, dyads)
     bounds = dict(DEFAULT_BOUNDS if bounds is None else bounds)
     names = tuple(bounds)
+    at_least = _check_orderings(bounds, at_least)
     constraints = _orderings(names, at_least)
     objective = _Objective(scenario, observed, names, scenario.parameters, train, runs, seed, dyads, objective,
                            directed)
@@ -350,6 +356,10 @@ def calibrate(
         constraints=constraints,
     )
     fitted = objective.params(result.x)
+    broken = [f"{a} {fitted[a]:.4g} < {b} {fitted[b]:.4g}" for a, b in at_least if fitted[a] < fitted[b] - 1e-9]
+    if broken:  # differential evolution can end on an infeasible point; a prior must not pass unseen
+        raise RealpolitikError(f"the search ended outside the ordering ({'; '.join(broken)}): "
+                               f"raise maxiter or popsize")
     check = np.random.SeedSequence([seed, 1]).spawn(check_runs)
     loss, mse = objective.scores(fitted, seeds=check)
     method = (
@@ -357,7 +367,7 @@ def calibrate(
         f"polish=False) minimising the fair CRPS of {runs} common-random-number runs against the observed "
         f"yearly {'directed stances (both directions)' if directed else 'undirected stance'} of "
         f"{', '.join('–'.join(d) for d in dyads)} over {train[0]}–{train[1]}"
-        + "".join(f", {a} ≥ {b}" for a, b in at_least)
+        + (" subject to " + ", ".join(f"{a} ≥ {b}" for a, b in at_least) if at_least else "")
         + f"; loss re-scored on {check_runs} independent runs"
     )
     return CalibrationResult(
@@ -373,20 +383,34 @@ def calibrate(
         dyads=tuple(tuple(d) for d in dyads),
         fitted=names,
         directed=directed,
+        at_least=at_least,
     )
 
 
-def _orderings(names: Sequence[str], at_least: Sequence[tuple[str, str]]) -> tuple:
-    """The search's linear constraints w_a − w_b ≥ 0, one per pair of fitted parameters in ``at_least``."""
+def _check_orderings(bounds: Mapping[str, tuple[float, float]],
+                     at_least: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """``at_least`` as a tuple of (a, b) pairs of different fitted parameters that their bounds let a ≥ b hold."""
+    checked = []
+    for pair in at_least:
+        if (isinstance(pair, str) or len(pair) != 2 or not all(isinstance(n, str) for n in pair)
+                or pair[0] == pair[1] or any(n not in bounds for n in pair)):
+            raise RealpolitikError(f"at_least: an ordering is a pair of two different fitted parameters (of "
+                                   f"{', '.join(bounds)}), not {pair!r} in {at_least!r}")
+        a, b = pair
+        if bounds[a][1] < bounds[b][0]:
+            raise RealpolitikError(f"at_least: {a} ≥ {b} cannot hold within their bounds {bounds[a]} and {bounds[b]}")
+        checked.append((a, b))
+    return tuple(checked)
+
+
+def _orderings(names: Sequence[str], at_least: Sequence[tuple[str, str]]) -> tuple[LinearConstraint, ...]:
+    """The search's linear constraints w_a − w_b ≥ 0, one per checked pair of ``at_least``."""
     from scipy.optimize import LinearConstraint
 
     rows = []
-    for pair in at_least:
-        if len(pair) != 2 or pair[0] == pair[1] or any(n not in names for n in pair):
-            raise RealpolitikError(f"an ordering needs two different fitted parameters (of {', '.join(names)}), "
-                                   f"not {pair!r}")
+    for a, b in at_least:
         row = np.zeros(len(names))
-        row[names.index(pair[0])], row[names.index(pair[1])] = 1.0, -1.0
+        row[names.index(a)], row[names.index(b)] = 1.0, -1.0
         rows.append(row)
     return (LinearConstraint(np.array(rows), 0.0, np.inf),) if rows else ()
 
@@ -410,7 +434,8 @@ def bootstrap(
     of observed dyads leaves open (with the search's sensitivity to it). Dyads share states,
     so they are not independent and the spread is a lower bound. One row per
     replicate: ``replicate``, every parameter, ``loss`` (the replicate's re-scored training
-    CRPS) and ``dyads`` (the drawn dyads, "a–b;c–d;…").
+    CRPS) and ``dyads`` (the drawn dyads, "a–b;c–d;…"), and ``at_least`` ("threat>=ideology;…")
+    when the refits were held to orderings.
     """
     if replicates < 1:
         raise RealpolitikError(f"the bootstrap needs at least one replicate, not {replicates}")
@@ -422,8 +447,11 @@ def bootstrap(
     for b in range(replicates):
         drawn = [tuple(dyads[k]) for k in rng.integers(0, len(dyads), len(dyads))]
         result = calibrate(scenario, observed, dyads=drawn, seed=seed, **fit)
-        rows.append({"replicate": b, **result.parameters, "loss": result.loss,
-                     "dyads": ";".join(f"{a}–{c}" for a, c in drawn)})
+        row = {"replicate": b, **result.parameters, "loss": result.loss,
+               "dyads": ";".join(f"{a}–{c}" for a, c in drawn)}
+        if result.at_least:  # a refit held to a prior says so
+            row["at_least"] = ";".join(f"{a}>={c}" for a, c in result.at_least)
+        rows.append(row)
         if progress is not None:
             progress(b + 1)
     return pd.DataFrame(rows)

@@ -156,7 +156,7 @@ def refits_of(scenario: Scenario) -> list[dict[str, float]]:
 
 
 #: Columns of a parameter-set file that describe a set rather than hold a parameter (``calibrate.bootstrap``'s).
-SET_METADATA = ("replicate", "loss", "dyads")
+SET_METADATA = ("replicate", "loss", "dyads", "at_least")
 
 
 def read_parameter_sets(path: str | Path) -> list[dict[str, float]]:
