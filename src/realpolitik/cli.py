@@ -564,9 +564,9 @@ def calibrate(
                                f"not {test_to}")
     observed = _observed_history(data, scenario)
     fitted = _training_dyads(dyads, observed, scenario, train_to, min_events)
+    # the same search for the fit and every bootstrap refit
     search = dict(train=(scenario.start, train_to), runs=runs, seed=seed, maxiter=maxiter, workers=workers,
                   directed=directed, at_least=at_least)
-    # the same search for the fit and every bootstrap refit
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("calibrating", total=maxiter)
         result = fit(scenario, observed, dyads=fitted, **search,

@@ -392,7 +392,7 @@ def _check_orderings(bounds: Mapping[str, tuple[float, float]],
     """``at_least`` as a tuple of (a, b) pairs of different fitted parameters that their bounds let a ≥ b hold."""
     checked = []
     for pair in at_least:
-        if (isinstance(pair, str) or len(pair) != 2 or not all(isinstance(n, str) for n in pair)
+        if (not isinstance(pair, (tuple, list)) or len(pair) != 2 or not all(isinstance(n, str) for n in pair)
                 or pair[0] == pair[1] or any(n not in bounds for n in pair)):
             raise RealpolitikError(f"at_least: an ordering is a pair of two different fitted parameters (of "
                                    f"{', '.join(bounds)}), not {pair!r} in {at_least!r}")
