@@ -23,6 +23,7 @@ run: $(STAMP)
 	$(BIN)/realpolitik report --out report --print-table
 
 test: $(TEST_STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/python -m pytest
 
 bench: $(TEST_STAMP)
