@@ -15,7 +15,13 @@ from realpolitik import RealpolitikError
 from realpolitik.io.eventfile import read_events
 from realpolitik.sim.calibrate import CORE_DYADS
 from realpolitik.sim.ensemble import Ensemble
-from realpolitik.sim.observe import ObservationModel, both_directions, directed_paths, observed_dyads
+from realpolitik.sim.observe import (
+    ObservationModel,
+    both_directions,
+    directed_paths,
+    observed_dyads,
+    record_correlation,
+)
 
 HEADER = "event_id,date_start,date_end,precision,src,tgt,cameo,description,citation\n"
 COOPERATE, CONFLICT = "057", "111"  # sign a formal agreement (+), criticise (−)
@@ -207,3 +213,13 @@ def test_observed_dyads_keeps_dyads_with_enough_events():
     everything = observed_dyads(observed, codes, (1949, 1969), min_events=0.5)
     assert set(chosen) <= set(everything)
     assert observed_dyads(observed, codes, (1949, 1969), min_events=1e9) == ()
+
+
+def test_record_correlation_skips_unobserved_years_and_is_undefined_where_a_series_is_flat():
+    observed = np.array([0.1, np.nan, -0.3, 0.5, 0.2])
+    predicted = np.array([0.0, 9.0, -0.2, 0.4, 0.4])
+    kept = [0, 2, 3, 4]
+    assert record_correlation(observed, predicted) == pytest.approx(np.corrcoef(observed[kept], predicted[kept])[0, 1])
+    assert np.isnan(record_correlation(observed, np.full(5, 0.3)))  # a flat model
+    assert np.isnan(record_correlation(np.array([0.2, np.nan, 0.2, 0.2, 0.2]), predicted))  # a flat history
+    assert np.isnan(record_correlation(np.array([0.1, np.nan, np.nan, 0.5, np.nan]), predicted))  # two years

@@ -149,7 +149,7 @@ positive pulls draw the stance up, negative ones down, through the tanh of their
 def _neighbours_figure(out: Path, ensemble, observed: Relations) -> str:
     """The dyads beyond the triangle that the calibration saw, as the stance estimator records model and history."""
     from .plots import plot_records_against_history
-    from .sim.observe import ObservationModel, directed_paths, observed_dyads
+    from .sim.observe import ObservationModel, directed_paths, observed_dyads, record_correlation
 
     train = (int(ensemble.years[0]), 1969)
     core = {frozenset(c) for c in CORE_DYADS}
@@ -165,11 +165,8 @@ def _neighbours_figure(out: Path, ensemble, observed: Relations) -> str:
     mean = recorded.mean(axis=0)
     corr = {}
     for name, sel in (("training", ensemble.years <= train[1]), ("forecast", ensemble.years > train[1])):
-        values = []
-        for k in range(len(dyads)):
-            ok = sel & ~np.isnan(history.observed[k])
-            if ok.sum() > 2 and np.std(history.observed[k, ok]) > 0 and np.std(mean[k, ok]) > 0:
-                values.append(np.corrcoef(history.observed[k, ok], mean[k, ok])[0, 1])
+        values = [record_correlation(history.observed[k, sel], mean[k, sel]) for k in range(len(dyads))]
+        values = [v for v in values if not np.isnan(v)]
         corr[name] = float(np.median(values)) if values else float("nan")
     return f"""<h3>The neighbours</h3>
 <p>The {len(dyads)} other dyads with at least five events in {train[0]}–{train[1]}, which the calibration fitted

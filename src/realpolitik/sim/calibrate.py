@@ -67,7 +67,7 @@ from ..relations import Relations
 from .compare import ensemble_patterns
 from .ensemble import Ensemble, run_chunk, simulate
 from .model import exogenous
-from .observe import ObservationModel, both_directions, directed_paths
+from .observe import ObservationModel, both_directions, directed_paths, record_correlation
 from .scenario import Scenario
 
 if TYPE_CHECKING:
@@ -597,7 +597,7 @@ def evaluate(
             ok = ~np.isnan(o)
             row = {"dyad": f"{a}–{b}", "window": name, "first": first, "last": last, "years": int(ok.sum())}
             for suffix, m in (("", mean[d, sel]), ("_record", record_mean[d, sel])):
-                row["corr" + suffix] = float(np.corrcoef(o[ok], m[ok])[0, 1]) if ok.sum() > 2 else np.nan
+                row["corr" + suffix] = record_correlation(o, m)
                 row["rmse" + suffix] = float(np.sqrt(np.mean((o[ok] - m[ok]) ** 2))) if ok.any() else np.nan
             row["crps"] = float(score[d, sel][ok].mean()) if ok.any() else np.nan
             row["coverage"] = float(((o[ok] >= lo[d, sel][ok]) & (o[ok] <= hi[d, sel][ok])).mean()) \

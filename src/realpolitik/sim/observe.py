@@ -35,7 +35,7 @@ import numpy as np
 from .._errors import RealpolitikError
 from ..relations import Relations
 
-__all__ = ["ObservationModel", "both_directions", "directed_paths", "observed_dyads"]
+__all__ = ["ObservationModel", "both_directions", "directed_paths", "observed_dyads", "record_correlation"]
 
 
 def directed_paths(stances: np.ndarray, codes: Sequence[str], dyads: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -176,3 +176,16 @@ def observed_dyads(
     chosen = [p for p, n in counts.items() if n >= min_events]
     chosen = [tuple(sorted(p, key=order.__getitem__)) for p in chosen]
     return tuple(sorted(chosen, key=lambda p: (order[p[0]], order[p[1]])))
+
+
+def record_correlation(observed: np.ndarray, predicted: np.ndarray) -> float:
+    """Pearson correlation of a dyad's yearly series over the years history observed.
+
+    NaN where fewer than three years are observed or either series is constant there, since
+    a correlation is then undefined rather than zero.
+    """
+    ok = ~np.isnan(observed)
+    o, p = observed[ok], predicted[ok]
+    if ok.sum() < 3 or np.std(o) == 0 or np.std(p) == 0:
+        return float("nan")
+    return float(np.corrcoef(o, p)[0, 1])
