@@ -87,10 +87,10 @@ class State(mesa.Agent):
         threat = -theta + c * (excess * (1.0 - np.maximum(0.0, stances))).sum(axis=1)
 
         # ideology: affinity of my position with each state's, discounted by the threats I face from others
-        economy, militancy = positions[:, 0], positions[:, 1]
+        economy, militancy, line = positions[:, 0], positions[:, 1], positions[:, 2]
         de = np.abs(economy[i] - economy)
-        dm = np.abs(militancy[i] - militancy)
-        ideology = (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * dm) - de * militancy[i]
+        dl = np.abs(line[i] - line)  # the gap in professed line; hostility across systems follows militancy
+        ideology = (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * dl) - de * militancy[i]
         ideology *= 1.0 - np.minimum(1.0, theta.sum() - theta)  # threats from the others, not from j
 
         # coexistence: the shared interest of nuclear powers that do not preach revolution

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 
@@ -32,7 +34,7 @@ from realpolitik.sim.model import (
     third_party_terms,
     threat_to,
 )
-from realpolitik.sim.scenario import load_scenario
+from realpolitik.sim.scenario import Shock, load_scenario
 
 A, B, C, D = range(4)
 
@@ -99,6 +101,39 @@ def test_ideology_across_systems_is_never_positive_and_scales_with_own_militancy
     assert aff[0, 1] == pytest.approx(-0.3) and aff[1, 0] == pytest.approx(-0.9)  # directed
     assert aff[2, 0] == pytest.approx(0.0)  # a coexistence-minded state is neutral, not friendly
     assert (aff[[0, 0, 1, 2], [1, 2, 0, 0]] <= 0).all()
+
+
+def test_the_professed_line_sets_the_schism_and_the_practised_militancy_the_hostility_across_camps():
+    # A and B practise the same militancy but profess lines half the scale apart; C runs a market economy
+    positions = np.array([[0.0, 0.4, 0.9], [0.0, 0.4, 0.4], [1.0, 0.3, 0.3]])
+    aff = ideology_affinity(positions)
+    assert aff[A, B] == pytest.approx(-1.0)  # a schism over doctrine, whatever the practice
+    assert aff[A, C] == pytest.approx(-0.4)  # across systems, A's practised militancy, not its line
+    alike = ideology_affinity(positions[:, :2])  # without a line the line is the militancy
+    assert alike[A, B] == pytest.approx(1.0)
+    assert np.array_equal(ideology_affinity(np.c_[positions[:, :2], positions[:, 1]]), alike)
+
+
+def test_a_militancy_shock_moves_the_line_with_it_unless_the_line_is_set_apart():
+    sc = load_scenario()
+    prc = sc.codes.index("PRC")
+    actors = list(sc.actors)
+    actors[prc] = replace(actors[prc], militancy=0.8, line=0.95)
+    shocks = [s for s in sc.shocks if not (s.actor == "PRC" and s.kind == "ideology")] + [
+        Shock("coexist", "ideology", "PRC", date(1955, 4, 1), militancy=0.5),
+        Shock("polemic", "ideology", "PRC", date(1960, 1, 1), line=1.0),
+        Shock("interlude", "ideology", "PRC", date(1962, 1, 1), date(1964, 12, 31), militancy=0.2),
+    ]
+    ex = exogenous(replace(sc, actors=tuple(actors), shocks=tuple(sorted(shocks, key=lambda s: s.start))))
+
+    def at(year):
+        return ex.ideology[np.searchsorted(ex.times, year), prc, 1:].tolist()
+
+    assert at(1950) == [0.8, 0.95]  # the actor's own line
+    assert at(1956) == [0.5, 0.5]  # a militancy shock without a line moves both
+    assert at(1961) == [0.5, 1.0]  # a line shock moves the line alone
+    assert at(1963) == [0.2, 0.2]
+    assert at(1966) == [0.5, 1.0]  # the interlude ends: both back to where they were
 
 
 def test_a_threatened_state_discounts_ideology_in_proportion_to_the_threat():

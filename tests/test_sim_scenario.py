@@ -99,6 +99,9 @@ def _write(tmp_path, text):
          "must be one of"),
         ("ideology = ", "ideologie = ", "parameters.ideologie", "unknown parameter"),
         ("\npivot = ", "\n# pivot = ", "parameters.pivot", "weight of 0 turns it off"),
+        ("[actors.PRC]\n", "[actors.PRC]\nline = 1.5\n", "actors.PRC.line", "[0, 1]"),
+        ('id = "great-leap"\nkind = "ideology"', 'id = "great-leap"\nkind = "ideology"\nline = "high"', "line",
+         "must be a number"),
     ],
 )
 def test_bad_scenarios_name_file_key_and_value(tmp_path, text, old, new, key, needle):

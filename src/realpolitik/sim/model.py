@@ -13,11 +13,16 @@ with ρ the ``reciprocity`` parameter, a share in [0, 1). Every driver is scaled
 [−1, 1] so that the weights can be compared. The drivers, for i's stance toward j (c is
 capability relative to the strongest state, h_ij = max(0, −R_ij) is i's hostility to j):
 
-* **ideology** — two dimensions, economy e (0 command, 1 market) and militancy m (0
-  peaceful coexistence, 1 revolutionary militancy toward the other camp), moved by dated
-  leadership shocks. With Δe, Δm the gaps between i and j,
+* **ideology** — economy e (0 command, 1 market), militancy m (the posture a state
+  practises toward the other camp: 0 peaceful coexistence, 1 revolutionary militancy) and
+  line ℓ (the doctrine its party professes within its own camp's quarrel, on the same
+  scale), moved by dated leadership shocks. The line is the militancy unless the scenario
+  sets it apart, for a party whose practice toward the other camp and whose doctrine within
+  its own moved apart: one number could not hold China's turn toward Washington in 1969–72
+  while it denounced Moscow's "revisionism" (docs/scenario-audits.md). With Δe, Δℓ the
+  gaps between i and j,
 
-      I_ij = (1 − Δe)·max(−1, 1 − 2·SCHISM·Δm) − Δe·m_i,   SCHISM = 2.
+      I_ij = (1 − Δe)·max(−1, 1 − 2·SCHISM·Δℓ) − Δe·m_i,   SCHISM = 2.
 
   Within one economic system affinity falls with the gap in line and reaches −1 at a gap
   of one half: the dispute over peaceful coexistence, de-Stalinisation and the Great
@@ -178,7 +183,7 @@ class Exogenous:
     codes: tuple[str, ...]
     times: np.ndarray  # (T,) decimal year at the start of each step
     capability: np.ndarray  # (T, n) relative to the strongest state
-    ideology: np.ndarray  # (T, n, 2)
+    ideology: np.ndarray  # (T, n, 3): economy, militancy, line
     nuclear: np.ndarray  # (T, n) deliverable force in [0, 1], 1 a secure second strike
     deployment: np.ndarray  # (T, n, n) forces of i posted against j
     aid: np.ndarray  # (T, n, n) from patron i to client j
@@ -212,9 +217,10 @@ def exogenous(scenario: Scenario, *, start: float | None = None, end: float | No
         capability[:, k] = np.interp(times, years, shares)
     capability /= capability.max(axis=1, keepdims=True)
 
-    ideology = np.empty((T, n, 2))
+    ideology = np.empty((T, n, 3))
     ideology[:, :, 0] = [a.economy for a in scenario.actors]
     ideology[:, :, 1] = [a.militancy for a in scenario.actors]
+    ideology[:, :, 2] = [a.militancy if a.line is None else a.line for a in scenario.actors]
     nuclear = np.zeros((T, n))
     for k, actor in enumerate(scenario.actors):
         if actor.nuclear is not None:
@@ -235,8 +241,10 @@ def exogenous(scenario: Scenario, *, start: float | None = None, end: float | No
             prior = ideology[max(int(np.argmax(after)) - 1, 0), i].copy()
             if shock.economy is not None:
                 ideology[after, i, 0] = shock.economy
-            if shock.militancy is not None:
-                ideology[after, i, 1] = shock.militancy
+            if shock.militancy is not None:  # the professed line moves with the practised militancy ...
+                ideology[after, i, 1:] = shock.militancy
+            if shock.line is not None:  # ... unless the shock sets it apart
+                ideology[after, i, 2] = shock.line
             if shock.end is not None:  # a regime that ends: back to the position before it
                 ideology[times > t1, i] = prior
         elif shock.kind == "nuclear":  # level: the deliverable force, 1 a secure second strike (default)
@@ -257,11 +265,15 @@ def exogenous(scenario: Scenario, *, start: float | None = None, end: float | No
 
 
 def ideology_affinity(positions: np.ndarray) -> np.ndarray:
-    """I[i, j] = (1 − Δe)·max(−1, 1 − 2·SCHISM·Δm) − Δe·m_i for positions shaped n × (economy, militancy)."""
+    """I[i, j] = (1 − Δe)·max(−1, 1 − 2·SCHISM·Δℓ) − Δe·m_i for positions shaped n × (economy, militancy[, line]).
+
+    Without a line column the line is the militancy.
+    """
     economy, militancy = positions[:, 0], positions[:, 1]
+    line = positions[:, 2] if positions.shape[1] > 2 else militancy
     de = np.abs(economy[:, None] - economy[None, :])
-    dm = np.abs(militancy[:, None] - militancy[None, :])
-    return (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * dm) - de * militancy[:, None]
+    dl = np.abs(line[:, None] - line[None, :])
+    return (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * dl) - de * militancy[:, None]
 
 
 def coexistence_interest(nuclear: np.ndarray, militancy: np.ndarray) -> np.ndarray:

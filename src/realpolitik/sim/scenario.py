@@ -54,7 +54,7 @@ SHOCK_KINDS: dict[str, tuple[str, ...]] = {
     "aid": ("target", "level"),
     "war": ("target",),
 }
-IDEOLOGY_DIMENSIONS = ("economy", "militancy")
+IDEOLOGY_DIMENSIONS = ("economy", "militancy", "line")
 _SHOCK_KEYS = {"id", "kind", "actor", "target", "level", "start", "end", "description", "citation",
                *IDEOLOGY_DIMENSIONS}
 _STEPS = {"quarter": 4, "month": 12, "year": 1}
@@ -70,6 +70,7 @@ class ScenarioActor:
     economy: float
     militancy: float
     nuclear: int | None = None
+    line: float | None = None  # the doctrine professed within the camp; None: the same as the militancy
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Shock:
     militancy: float | None = None
     description: str = ""
     citation: str = ""
+    line: float | None = None  # None: a militancy shock moves the line with it
 
 
 @dataclass(frozen=True)
@@ -316,6 +318,7 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
                 economy=_number(spec.get("economy"), f"{key}.economy", source, 0.0, 1.0),
                 militancy=_number(spec.get("militancy"), f"{key}.militancy", source, 0.0, 1.0),
                 nuclear=None if nuclear is None else _year(nuclear, f"{key}.nuclear", source),
+                line=None if spec.get("line") is None else _number(spec["line"], f"{key}.line", source, 0.0, 1.0),
             )
         )
     codes = {a.code for a in actors}
@@ -392,11 +395,11 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
             raise _err(source, f"{key}.target", "a shock may not set the stance of a protected dyad", tgt)
         values = {d: _number(spec[d], f"{key}.{d}", source, 0.0, 1.0) for d in IDEOLOGY_DIMENSIONS if d in spec}
         if kind == "ideology" and not values:
-            raise _err(source, key, "an ideology shock needs economy and/or militancy")
+            raise _err(source, key, "an ideology shock needs economy, militancy and/or line")
         level = None if "level" not in spec else _number(spec["level"], f"{key}.level", source, 0.0, 1.0)
         shocks.append(
             Shock(sid, kind, src, first, last, tgt, level, values.get("economy"), values.get("militancy"),
-                  str(spec.get("description", "")), str(spec.get("citation", "")))
+                  str(spec.get("description", "")), str(spec.get("citation", "")), values.get("line"))
         )
 
     return Scenario(
