@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import realpolitik as rp
 from realpolitik import DataError
 from realpolitik.citations import bibliography, citation_keys
+from realpolitik.sim.model import exogenous
 from realpolitik.sim.scenario import PARAMETERS, load_scenario, read_parameter_sets, reference_scenario_path
 
 
@@ -225,3 +227,13 @@ def test_refits_are_read_beside_the_scenario_file(tmp_path):
     assert refits_of(dataclasses.replace(load_scenario(path), source="")) == []  # built in code, no file
     (tmp_path / f"{path.stem}.refits.csv").write_text("threat,speed\n1.5,0.4\n")
     assert refits_of(load_scenario(path)) == [{"threat": 1.5, "speed": 0.4}]
+
+
+def test_the_reference_scenario_sets_a_line_apart_only_for_a_ruling_communist_party():
+    """The line is a party's doctrine in its camp's quarrel; a market or mixed economy has no such line."""
+    ex = exogenous(load_scenario())
+    apart = ex.ideology[:, :, 2] != ex.ideology[:, :, 1]
+    assert apart.any()  # the line audit's items are in
+    assert (ex.ideology[:, :, 0][apart] <= 0.2).all()  # command economies only
+    codes = {ex.codes[k] for k in np.nonzero(apart)[1]}
+    assert codes.isdisjoint({"USA", "JPN", "IND", "PAK", "ROC", "ROK"})
