@@ -336,3 +336,34 @@ def test_compare_with_weights_runs_both_scenarios_over_the_same_parameter_sets(t
     assert list(a.columns) == list(b.columns) and not a.equals(b)
     odd = run("compare", "--drop-shock", "soviet-aid-india", "--runs", "3", "--weights", str(sets))
     assert odd.returncode == 1 and "must be a multiple of the 2 parameter sets" in odd.stderr
+
+
+def test_scenario_lists_every_shock_with_its_source_and_filters_by_kind_and_actor():
+    from realpolitik.sim.scenario import SHOCK_KINDS, load_scenario
+
+    out = run("scenario", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert sorted(frame["id"]) == sorted(s.id for s in load_scenario().shocks)
+    assert set(frame["kind"]) <= set(SHOCK_KINDS) and frame["citation"].notna().all()
+    wars = pd.read_csv(io.StringIO(run("scenario", "--kind", "war", "--actors", "vnm", "--format", "csv").stdout))
+    assert len(wars) and (wars["kind"] == "war").all()
+    assert ((wars["actor"] == "VNM") | (wars["target"] == "VNM")).all()
+
+
+def test_scenario_positions_show_a_line_set_apart_from_the_militancy():
+    out = run("scenario", "--positions", "--actors", "VNM", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert {r["actor"] for r in rows} == {"VNM"} and rows[0]["from"] == "1949-01"
+    assert any(r["line"] != r["militancy"] for r in rows)  # Hanoi between Moscow and Beijing
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("--kind", "invasion"), "--kind 'invasion'"),
+    (("--actors", "XYZ"), "XYZ is not an actor"),
+    (("--positions", "--kind", "war"), "one or the other"),
+])
+def test_scenario_refuses_what_it_cannot_show_in_one_line(args, needle):
+    out = run("scenario", *args)
+    assert out.returncode != 0 and needle in out.stderr and len(out.stderr.strip().splitlines()) == 1

@@ -29,6 +29,7 @@ from realpolitik.sim.model import (
     driver_terms,
     exogenous,
     ideology_affinity,
+    ideology_timeline,
     step,
     target,
     third_party_terms,
@@ -134,6 +135,20 @@ def test_a_militancy_shock_moves_the_line_with_it_unless_the_line_is_set_apart()
     assert at(1961) == [0.5, 1.0]  # a line shock moves the line alone
     assert at(1963) == [0.2, 0.2]
     assert at(1966) == [0.5, 1.0]  # the interlude ends: both back to where they were
+
+
+def test_the_ideology_timeline_rebuilds_every_step_the_model_sees():
+    sc = load_scenario()
+    ex = exogenous(sc)
+    timeline = ideology_timeline(sc)
+    steps = [f"{int(y)}-{int(round((y % 1) * 12)) + 1:02d}" for y in ex.times]
+    for k, code in enumerate(ex.codes):
+        rows = timeline[timeline["actor"] == code]
+        at = np.searchsorted(steps, rows["from"].to_numpy(), side="left")  # the step each change starts at
+        rebuilt = rows[["economy", "militancy", "line"]].to_numpy()[np.searchsorted(at, np.arange(ex.steps),
+                                                                                    side="right") - 1]
+        assert np.array_equal(rebuilt, ex.ideology[:, k]), code
+    assert len(timeline) < ex.steps * len(ex.codes) / 10  # changes only
 
 
 def test_a_threatened_state_discounts_ideology_in_proportion_to_the_threat():

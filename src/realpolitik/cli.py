@@ -381,6 +381,47 @@ def _ensemble(scenario, runs: int, seed: int, executor: str, address: str | None
                         progress=lambda done, total: bar.update(task, completed=done), parameter_sets=parameter_sets)
 
 
+@app.command("scenario")
+def scenario_inputs(
+    scenario_file: ScenarioArgument = None,
+    actors: Annotated[Optional[str], typer.Option(
+        "--actors", help="Comma-separated actor codes: shocks by or on them, or their positions.")] = None,
+    kind: Annotated[Optional[str], typer.Option(
+        "--kind", help="Only shocks of this kind: ideology, nuclear, deployment, aid or war.")] = None,
+    positions: Annotated[bool, typer.Option(
+        "--positions", help="Each actor's ideology (economy, militancy, line) from each step where it changes, "
+        "as the model sees it, instead of the shocks.")] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The scenario's inputs: its dated shocks with their sources, or each actor's ideology over time."""
+    from .sim.model import ideology_timeline
+    from .sim.scenario import SHOCK_KINDS, load_scenario
+
+    scenario = load_scenario(scenario_file)
+    codes = [c.strip().upper() for c in actors.split(",") if c.strip()] if actors else []
+    unknown = [c for c in codes if c not in scenario.codes]
+    if unknown:
+        raise RealpolitikError(f"--actors: {unknown[0]} is not an actor of scenario {scenario.name} "
+                               f"({', '.join(scenario.codes)})")
+    if positions:
+        if kind is not None:
+            raise RealpolitikError("--kind selects shocks; --positions lists positions: give one or the other")
+        frame = ideology_timeline(scenario)
+        if codes:
+            frame = frame[frame["actor"].isin(codes)]
+        _emit(frame, fmt, title=f"{scenario.name}: ideology from each change (the line is the militancy unless "
+                                "set apart)")
+        return
+    if kind is not None and kind not in SHOCK_KINDS:
+        raise RealpolitikError(f"--kind {kind!r}: use one of {', '.join(SHOCK_KINDS)}")
+    frame = scenario.shock_table()
+    if kind is not None:
+        frame = frame[frame["kind"] == kind]
+    if codes:
+        frame = frame[frame["actor"].isin(codes) | frame["target"].isin(codes)]
+    _emit(frame, fmt, title=f"{scenario.name}: {len(frame)} shocks")
+
+
 @app.command()
 def simulate(
     scenario_file: ScenarioArgument = None,

@@ -153,6 +153,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from .scenario import Scenario
 
@@ -164,6 +165,7 @@ __all__ = [
     "driver_terms",
     "exogenous",
     "ideology_affinity",
+    "ideology_timeline",
     "step",
     "target",
     "third_party_terms",
@@ -262,6 +264,24 @@ def exogenous(scenario: Scenario, *, start: float | None = None, end: float | No
         proximity[a, b] = proximity[b, a] = value
     np.fill_diagonal(proximity, 0.0)
     return Exogenous(codes, times, capability, ideology, nuclear, deployment, aid, war, proximity)
+
+
+def ideology_timeline(scenario: Scenario) -> pd.DataFrame:
+    """Each actor's ideology (economy, militancy, line) from each step where it changes, as the model sees it.
+
+    Read off the step grid, so a shock shows from the first step it reaches, and a regime
+    that ends shows its return to the position before it.
+    """
+    ex = exogenous(scenario)
+    rows = []
+    for k, code in enumerate(ex.codes):
+        series = ex.ideology[:, k]
+        changed = np.r_[True, (np.diff(series, axis=0) != 0).any(axis=1)]
+        for t in np.nonzero(changed)[0]:
+            year = ex.times[t]
+            rows.append({"actor": code, "from": f"{int(year)}-{int(round((year % 1) * 12)) + 1:02d}",
+                         "economy": series[t, 0], "militancy": series[t, 1], "line": series[t, 2]})
+    return pd.DataFrame(rows, columns=["actor", "from", "economy", "militancy", "line"])
 
 
 def ideology_affinity(positions: np.ndarray) -> np.ndarray:

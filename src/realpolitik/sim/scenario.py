@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from .._dates import parse_partial_date
 from .._errors import DataError
 
@@ -129,6 +131,20 @@ class Scenario:
         for sid in shock_ids:
             self.shock(sid)
         return replace(self, shocks=tuple(s for s in self.shocks if s.id not in shock_ids))
+
+    def shock_table(self) -> pd.DataFrame:
+        """Every shock, one row each in date order, with its source: the inputs to check against the record.
+
+        ``start`` and ``end`` are the first and last day the shock covers (a date given as a
+        year covers the year, one given as a month the month); an empty ``end`` never ends.
+        """
+        columns = ["id", "kind", "actor", "target", "start", "end", "level", *IDEOLOGY_DIMENSIONS, "description",
+                   "citation"]
+        rows = [{c: getattr(s, c) for c in columns} for s in self.shocks]
+        frame = pd.DataFrame(rows, columns=columns)
+        for c in ("start", "end"):
+            frame[c] = frame[c].map(lambda d: "" if d is None else d.isoformat())
+        return frame
 
     def with_parameters(self, **values: float) -> Scenario:
         """The same scenario with some parameters set (validated)."""
