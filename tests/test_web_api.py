@@ -273,6 +273,9 @@ def test_scenario_lists_shocks_and_bounded_parameters(client):
     assert body["name"] == scenario.name and (body["start"], body["end"]) == (scenario.start, scenario.end)
     assert [s["id"] for s in body["shocks"]] == [s.id for s in scenario.shocks]
     assert all(s["description"] and s["references"] for s in body["shocks"])
+    hanoi = next(s for s in body["shocks"] if s["id"] == "hanoi-between-moscow-and-beijing")
+    assert (hanoi["economy"], hanoi["militancy"], hanoi["line"]) == (None, None, 0.65)  # a line set apart
+    assert all(s["economy"] is s["militancy"] is s["line"] is None for s in body["shocks"] if s["kind"] != "ideology")
     params = {p["name"]: p for p in body["parameters"]}
     assert set(params) == set(PARAMETERS)
     for name, p in params.items():

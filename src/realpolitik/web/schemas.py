@@ -241,6 +241,10 @@ class Shock(_Out):
     start: str
     end: str | None
     level: float | None
+    economy: float | None = Field(description="An ideology shock's economy (0 command, 1 market), if it sets one.")
+    militancy: float | None = Field(description="An ideology shock's militancy toward the other camp, if it sets "
+                                    "one (it moves the line too unless the shock sets the line).")
+    line: float | None = Field(description="An ideology shock's line professed within the camp, if it sets one.")
     description: str
     citation: str
     references: list[Reference]
