@@ -104,6 +104,8 @@ def _write(tmp_path, text):
         ("[actors.PRC]\n", "[actors.PRC]\nline = 1.5\n", "actors.PRC.line", "[0, 1]"),
         ('id = "great-leap"\nkind = "ideology"', 'id = "great-leap"\nkind = "ideology"\nline = "high"', "line",
          "must be a number"),
+        ('kind = "war"\nactor = "PRC"\ntarget = "IND"', 'kind = "war"\nline = 0.9\nactor = "PRC"\ntarget = "IND"',
+         "line", "only an ideology shock"),
     ],
 )
 def test_bad_scenarios_name_file_key_and_value(tmp_path, text, old, new, key, needle):

@@ -412,6 +412,10 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
         values = {d: _number(spec[d], f"{key}.{d}", source, 0.0, 1.0) for d in IDEOLOGY_DIMENSIONS if d in spec}
         if kind == "ideology" and not values:
             raise _err(source, key, "an ideology shock needs economy, militancy and/or line")
+        if kind != "ideology" and values:  # it would be read by nothing
+            first_value = next(iter(values))
+            raise _err(source, f"{key}.{first_value}", f"only an ideology shock sets a position, not a {kind} shock",
+                       spec[first_value])
         level = None if "level" not in spec else _number(spec["level"], f"{key}.level", source, 0.0, 1.0)
         shocks.append(
             Shock(sid, kind, src, first, last, tgt, level, values.get("economy"), values.get("militancy"),
