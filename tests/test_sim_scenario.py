@@ -106,6 +106,10 @@ def _write(tmp_path, text):
          "must be a number"),
         ('kind = "war"\nactor = "PRC"\ntarget = "IND"', 'kind = "war"\nline = 0.9\nactor = "PRC"\ntarget = "IND"',
          "line", "only an ideology shock"),
+        ("[actors.PRC]\n", "[actors.PRC]\nlien = 0.9\n", "actors.PRC.lien", "unknown key"),
+        ("[scenario]\n", "[scenario]\nstart_year = 1950\n", "scenario.start_year", "unknown key"),
+        ("[proximity]\n", "[proximity]\ndefualt = 0.3\n", "proximity.defualt", "unknown key"),
+        ("[parameters]\n", "[parameter]\nspeed = 0.5\n\n[parameters]\n", "parameter", "unknown key"),
     ],
 )
 def test_bad_scenarios_name_file_key_and_value(tmp_path, text, old, new, key, needle):

@@ -60,6 +60,11 @@ IDEOLOGY_DIMENSIONS = ("economy", "militancy", "line")
 _SHOCK_KEYS = {"id", "kind", "actor", "target", "level", "start", "end", "description", "citation",
                *IDEOLOGY_DIMENSIONS}
 _STEPS = {"quarter": 4, "month": 12, "year": 1}
+_TOP_KEYS = {"scenario", "parameters", "actors", "proximity", "shocks"}
+_SCENARIO_KEYS = {"name", "description", "start", "end", "step", "protected", "capability_citation",
+                  "proximity_citation"}
+_ACTOR_KEYS = {"name", "capability", "economy", "militancy", "line", "nuclear"}
+_PROXIMITY_KEYS = {"default", "pairs"}
 
 
 @dataclass(frozen=True)
@@ -300,8 +305,18 @@ def _date(value: Any, key: str, source: str, *, end: bool = False) -> date:
     return partial.last if end else partial.first
 
 
+def _unknown_keys(table: Mapping[str, Any], known: set[str], prefix: str, source: str) -> None:
+    """A key the loader does not read is an error, so that a misspelt one is not silently ignored."""
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise _err(source, f"{prefix}{unknown[0]}", f"unknown key; known: {', '.join(sorted(known))}",
+                   table[unknown[0]])
+
+
 def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
+    _unknown_keys(doc, _TOP_KEYS, "", source)
     meta = _table(doc, "scenario", source)
+    _unknown_keys(meta, _SCENARIO_KEYS, "scenario.", source)
     start = _year(meta.get("start"), "scenario.start", source)
     end = _year(meta.get("end"), "scenario.end", source)
     if end < start:
@@ -315,6 +330,7 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
         key = f"actors.{code}"
         if not isinstance(spec, Mapping):
             raise _err(source, key, "must be a table", spec)
+        _unknown_keys(spec, _ACTOR_KEYS, f"{key}.", source)
         capability = spec.get("capability")
         if not isinstance(capability, Mapping) or not capability:
             raise _err(source, f"{key}.capability", "needs a table of year = share", capability)
@@ -349,6 +365,7 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
     prox = doc.get("proximity", {})
     if not isinstance(prox, Mapping):
         raise _err(source, "proximity", "must be a table", prox)
+    _unknown_keys(prox, _PROXIMITY_KEYS, "proximity.", source)
     default = _number(prox.get("default", 0.2), "proximity.default", source, 0.0, 1.0)
     proximity: dict[frozenset[str], float] = {}
     for i, pair in enumerate(_list(prox.get("pairs", []), "proximity.pairs", source)):
