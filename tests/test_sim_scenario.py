@@ -243,3 +243,21 @@ def test_the_reference_scenario_sets_a_line_apart_only_for_a_ruling_communist_pa
     assert (ex.ideology[:, :, 0][apart] <= 0.2).all()  # command economies only
     codes = {ex.codes[k] for k in np.nonzero(apart)[1]}
     assert codes.isdisjoint({"USA", "JPN", "IND", "PAK", "ROC", "ROK"})
+
+
+def test_the_documented_small_scenario_loads_and_runs_as_described(tmp_path):
+    """docs/scenario-format.md's example is a working scenario, and its line shock does what the page says."""
+    from pathlib import Path
+
+    from realpolitik.sim.ensemble import simulate
+
+    page = (Path(__file__).parents[1] / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    example = page.split("```toml\n", 1)[1].split("```", 1)[0]
+    scenario = load_scenario(_write(tmp_path, example))
+    assert scenario.codes == ["A", "B", "C"] and len(scenario.shocks) == 3
+    ex = exogenous(scenario)
+    b = scenario.codes.index("B")
+    before, after = ex.ideology[ex.times < 1956, b][-1], ex.ideology[ex.times >= 1956.25, b][0]
+    assert before[1:].tolist() == [0.8, 0.8] and after[1:].tolist() == [0.8, 1.0]  # the line alone moves
+    ensemble = simulate(scenario, runs=4, seed=0)
+    assert ensemble.stances.shape == (4, 11, 3, 3) and np.isfinite(ensemble.stances).all()
