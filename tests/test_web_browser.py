@@ -487,6 +487,10 @@ def test_a_simulation_and_a_counterfactual_show_progress_then_band_and_both_peri
     scenario = api.get("/api/scenario").json()
     years = range(scenario["start"], scenario["end"] + 1)
 
+    # an ideology shock shows the position it sets: here a line set apart from the militancy
+    expect(page.locator("label[for='shock-hanoi-between-moscow-and-beijing'] .moves")).to_have_text("(line 0.65)")
+    expect(page.locator("label[for='shock-soviet-border-1969'] .moves")).to_have_count(0)
+
     # the reference scenario, 40 runs
     page.locator("#sim-runs").fill("40")
     reference = run_and_watch(page, 40)

@@ -422,9 +422,13 @@
         const who = s.target ? `${s.actor} → ${s.target}` : s.actor;
         const when = s.end && s.end.slice(0, 4) !== s.start.slice(0, 4)
           ? `${s.start.slice(0, 4)}–${s.end.slice(0, 4)}` : s.start.slice(0, 4);
+        // an ideology shock's new position: the coordinates it sets
+        const moves = ["economy", "militancy", "line"].filter((k) => s[k] !== null && s[k] !== undefined)
+          .map((k) => `${k} ${s[k]}`).join(", ");
         blocks.push(el("label", { class: "shock", for: id, title: fullRefs(s.references) },
           el("input", { type: "checkbox", id, value: s.id, checked: true, "data-testid": id }), " ",
           el("span", { class: "when", text: when }), ` ${who}: ${s.description || s.id} `,
+          moves ? el("span", { class: "moves", text: `(${moves})` }) : null, moves ? " " : null,
           el("span", { class: "src", text: shortRefs(s.references) })));
       }
     }
