@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import replace
 from datetime import date
 from functools import lru_cache
@@ -533,6 +534,10 @@ def test_an_ordering_prior_holds_in_the_fit_and_its_refits_and_binds_where_the_s
     ordered = calibrate(sc, history(), at_least=[("threat", "ideology")], **kwargs)
     assert ordered.parameters["threat"] >= ordered.parameters["ideology"]
     assert "subject to threat ≥ ideology" in ordered.method and ordered.at_least == (("threat", "ideology"),)
+    pasted = tomllib.loads(ordered.toml())  # the table a user pastes, with how it was fitted above it
+    assert pasted["parameters"] == pytest.approx(ordered.parameters, rel=1e-3)
+    assert ordered.toml().startswith("# fitted on 1949-1955 to 3 dyads; threat >= ideology: training CRPS ")
+    assert "; threat >= ideology" not in free.toml()
     refits = bootstrap(sc, history(), 2, dyads=[("USSR", "PRC"), ("USA", "PRC"), ("USA", "USSR")],
                        at_least=[("threat", "ideology")], **kwargs)
     assert (refits["threat"] >= refits["ideology"]).all() and set(refits["at_least"]) == {"threat>=ideology"}
@@ -636,6 +641,7 @@ def test_evaluation_of_parameter_sets_scores_the_mixed_ensemble():
     sc = reference()
     sets = [{"threat": 0.0}, {"threat": 2.0}]
     scored = evaluate(sc, history(), runs=6, seed=3, parameter_sets=sets)
+    assert scored.summary().startswith(f"6 runs of cold_war (seed 3), taking turns over {len(sets)} parameter sets.")
     assert np.array_equal(scored.ensemble.stances, simulate(sc, runs=6, seed=3, parameter_sets=sets).stances)
     assert not np.array_equal(scored.ensemble.stances, simulate(sc, runs=6, seed=3).stances)
 
@@ -667,3 +673,4 @@ def test_evaluation_reports_fit_targets_and_triangle_for_both_windows():
     assert list(ev.triangle["year"]) == list(range(1949, 1992))
     assert 0 <= ev.agreement <= 1 and ev.run_agreement.shape == (6,)
     assert "Share of runs" in ev.summary()
+    assert ev.summary().startswith("6 runs of cold_war (seed 2), with the scenario's weights.")

@@ -612,8 +612,8 @@ def calibrate(
         task = bar.add_task("calibrating", total=maxiter)
         result = fit(scenario, observed, dyads=fitted, **search,
                      progress=lambda generation, best: bar.update(task, completed=generation))
-    _out.print(f"# {result.method}: training CRPS {result.loss:.4f}, MSE {result.mse:.4f}, {result.nfev} evaluations")
-    _out.print(result.toml())
+    _out.print(f"# {result.method}; MSE of the ensemble mean {result.mse:.4f}")
+    _out.print(result.toml())  # the table, under its training CRPS
     if replicates:
         _print_bootstrap(scenario, observed, replicates, result, bootstrap_out, **search)
     if evaluate_runs and test_to is not None and test_to < scenario.end:

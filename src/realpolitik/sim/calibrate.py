@@ -170,8 +170,12 @@ class CalibrationResult:
     at_least: tuple[tuple[str, str], ...] = ()  # the orderings (a ≥ b) the fit was held to
 
     def toml(self) -> str:
-        """The ``[parameters]`` table, ready to paste into a scenario file."""
-        lines = ["[parameters]"]
+        """The ``[parameters]`` table, ready to paste into a scenario file, under a comment saying how it was fitted."""
+        held = "".join(f"; {a} >= {b}" for a, b in self.at_least)
+        lines = [f"# fitted on {self.train[0]}-{self.train[1]} to {len(self.dyads)} dyads"
+                 f"{', direction by direction' if self.directed else ''}{held}: training CRPS {self.loss:.4f} "
+                 f"({self.nfev} evaluations, seed {self.seed})",
+                 "[parameters]"]
         lines += [f"{name} = {value:.4g}" for name, value in self.parameters.items()]
         return "\n".join(lines)
 
@@ -536,8 +540,12 @@ class Evaluation:
     parameter_sets: tuple[dict[str, float], ...] = ()
 
     def summary(self) -> str:
-        """A plain-text report."""
-        lines = ["Fit to the observed undirected stance (corr, rmse: the ensemble mean; *_record, crps, coverage: "
+        """A plain-text report, opening with what was run."""
+        weights = (f"taking turns over {len(self.parameter_sets)} parameter sets" if self.parameter_sets
+                   else "with the scenario's weights")
+        lines = [f"{self.ensemble.runs} runs of {self.ensemble.scenario or 'the scenario'} (seed "
+                 f"{self.ensemble.seed}), {weights}.", ""]
+        lines += ["Fit to the observed undirected stance (corr, rmse: the ensemble mean; *_record, crps, coverage: "
                  "the runs as the stance estimator would have recorded them):"]
         lines.append(self.fit.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         lines.append("")
