@@ -349,6 +349,9 @@ def test_scenario_lists_every_shock_with_its_source_and_filters_by_kind_and_acto
     wars = pd.read_csv(io.StringIO(run("scenario", "--kind", "war", "--actors", "vnm", "--format", "csv").stdout))
     assert len(wars) and (wars["kind"] == "war").all()
     assert ((wars["actor"] == "VNM") | (wars["target"] == "VNM")).all()
+    table = run("scenario", "--kind", "ideology", "--actors", "VNM")  # a terminal's view: what each shock sets
+    assert table.returncode == 0 and "sets" in table.stdout and "0.65" in table.stdout
+    assert "description" not in table.stdout
 
 
 def test_scenario_positions_show_a_line_set_apart_from_the_militancy():
@@ -362,6 +365,7 @@ def test_scenario_positions_show_a_line_set_apart_from_the_militancy():
 @pytest.mark.parametrize("args,needle", [
     (("--kind", "invasion"), "--kind 'invasion'"),
     (("--actors", "XYZ"), "XYZ is not an actor"),
+    (("--actors", " , "), "names no actor"),
     (("--positions", "--kind", "war"), "one or the other"),
 ])
 def test_scenario_refuses_what_it_cannot_show_in_one_line(args, needle):

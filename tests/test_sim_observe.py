@@ -221,5 +221,6 @@ def test_record_correlation_skips_unobserved_years_and_is_undefined_where_a_seri
     kept = [0, 2, 3, 4]
     assert record_correlation(observed, predicted) == pytest.approx(np.corrcoef(observed[kept], predicted[kept])[0, 1])
     assert np.isnan(record_correlation(observed, np.full(5, 0.3)))  # a flat model
+    assert np.isnan(record_correlation(observed, 0.3 + np.array([0, 1e-16, 0, -1e-16, 1e-16])))  # flat but for rounding
     assert np.isnan(record_correlation(np.array([0.2, np.nan, 0.2, 0.2, 0.2]), predicted))  # a flat history
     assert np.isnan(record_correlation(np.array([0.1, np.nan, np.nan, 0.5, np.nan]), predicted))  # two years

@@ -105,7 +105,10 @@ def _write(tmp_path, text):
         ('id = "great-leap"\nkind = "ideology"', 'id = "great-leap"\nkind = "ideology"\nline = "high"', "line",
          "must be a number"),
         ('kind = "war"\nactor = "PRC"\ntarget = "IND"', 'kind = "war"\nline = 0.9\nactor = "PRC"\ntarget = "IND"',
-         "line", "only an ideology shock"),
+         "line", "a war shock takes no 'line'"),
+        ('kind = "war"\nactor = "PRC"\ntarget = "IND"', 'kind = "war"\nlevel = 0.5\nactor = "PRC"\ntarget = "IND"',
+         "level", "a war shock takes no 'level'"),
+        ("[[shocks]]\n", "[[shock]]\n", "shock", "unknown key"),
         ("[actors.PRC]\n", "[actors.PRC]\nlien = 0.9\n", "actors.PRC.lien", "unknown key"),
         ("[scenario]\n", "[scenario]\nstart_year = 1950\n", "scenario.start_year", "unknown key"),
         ("[proximity]\n", "[proximity]\ndefualt = 0.3\n", "proximity.defualt", "unknown key"),
@@ -118,6 +121,7 @@ def test_bad_scenarios_name_file_key_and_value(tmp_path, text, old, new, key, ne
     with pytest.raises(DataError) as info:
         load_scenario(path)
     assert str(path) in str(info.value) and key in str(info.value) and needle in str(info.value)
+    assert len(str(info.value)) < 600  # one readable line, even for a misnamed table of 100 shocks
 
 
 def test_not_toml_and_missing_file(tmp_path):

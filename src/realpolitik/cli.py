@@ -398,11 +398,17 @@ def scenario_inputs(
     from .sim.scenario import SHOCK_KINDS, load_scenario
 
     scenario = load_scenario(scenario_file)
-    codes = [c.strip().upper() for c in actors.split(",") if c.strip()] if actors else []
-    unknown = [c for c in codes if c not in scenario.codes]
-    if unknown:
-        raise RealpolitikError(f"--actors: {unknown[0]} is not an actor of scenario {scenario.name} "
-                               f"({', '.join(scenario.codes)})")
+    codes = []
+    if actors is not None:
+        by_code = {c.upper(): c for c in scenario.codes}  # codes are matched whatever their case
+        given = [part.strip() for part in actors.split(",") if part.strip()]
+        if not given:
+            raise RealpolitikError(f"--actors names no actor; the scenario's are {', '.join(scenario.codes)}")
+        unknown = [c for c in given if c.upper() not in by_code]
+        if unknown:
+            raise RealpolitikError(f"--actors: {unknown[0]} is not an actor of scenario {scenario.name} "
+                                   f"({', '.join(scenario.codes)})")
+        codes = [by_code[c.upper()] for c in given]
     if positions:
         if kind is not None:
             raise RealpolitikError("--kind selects shocks; --positions lists positions: give one or the other")
@@ -419,7 +425,13 @@ def scenario_inputs(
         frame = frame[frame["kind"] == kind]
     if codes:
         frame = frame[frame["actor"].isin(codes) | frame["target"].isin(codes)]
-    _emit(frame, fmt, title=f"{scenario.name}: {len(frame)} shocks")
+    columns = None
+    if fmt is Format.table:  # a terminal's width: what each shock sets in one column, the full text in csv or json
+        values = frame[["level", "economy", "militancy", "line"]]
+        frame = frame.assign(sets=[", ".join(f"{k} {v:g}" for k, v in row.items() if pd.notna(v))
+                                   for _, row in values.iterrows()])
+        columns = ["id", "kind", "actor", "target", "start", "end", "sets", "citation"]
+    _emit(frame, fmt, title=f"{scenario.name}: {len(frame)} shocks", columns=columns)
 
 
 @app.command()

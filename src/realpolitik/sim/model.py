@@ -172,7 +172,7 @@ __all__ = [
     "threat_to",
 ]
 
-#: Within one economic system, the militancy gap at which affinity reaches −1 is 1 / (2·SCHISM) = ½.
+#: Within one economic system, the line gap at which affinity reaches −1 is 1 / (2·SCHISM) = ½.
 SCHISM = 2.0
 #: The drivers summed inside the tanh of the target; reciprocity is mixed in outside it.
 TARGET_DRIVERS = ("ideology", "threat", "balance", "patronage", "coexistence", "pivot", "sponsorship")
@@ -230,7 +230,9 @@ def exogenous(scenario: Scenario, *, start: float | None = None, end: float | No
     deployment = np.zeros((T, n, n))
     aid = np.zeros((T, n, n))
     war = np.zeros((T, n, n), dtype=bool)
-    for shock in scenario.shocks:  # sorted by start: a later deployment or ideology replaces an earlier one
+    # by start, so that a later deployment or ideology replaces an earlier one; on one date a shock that sets
+    # the line comes after one that moves the militancy (and the line with it), whatever the file's order
+    for shock in sorted(scenario.shocks, key=lambda s: (s.start, s.line is not None)):
         t0 = _decimal(shock.start)
         t1 = np.inf if shock.end is None else _decimal(shock.end)
         active = (times >= t0 - 1e-9) & (times <= t1)
@@ -239,16 +241,15 @@ def exogenous(scenario: Scenario, *, start: float | None = None, end: float | No
         after = times >= t0 - 1e-9
         i = index[shock.actor]
         j = index.get(shock.target) if shock.target else None
-        if shock.kind == "ideology":
-            prior = ideology[max(int(np.argmax(after)) - 1, 0), i].copy()
+        if shock.kind == "ideology":  # a regime with an end holds only while it lasts: after it, each step
+            # keeps what the other shocks give it (a nested regime or a shock of the same step is not undone)
+            held = after if shock.end is None else active
             if shock.economy is not None:
-                ideology[after, i, 0] = shock.economy
+                ideology[held, i, 0] = shock.economy
             if shock.militancy is not None:  # the professed line moves with the practised militancy ...
-                ideology[after, i, 1:] = shock.militancy
+                ideology[held, i, 1:] = shock.militancy
             if shock.line is not None:  # ... unless the shock sets it apart
-                ideology[after, i, 2] = shock.line
-            if shock.end is not None:  # a regime that ends: back to the position before it
-                ideology[times > t1, i] = prior
+                ideology[held, i, 2] = shock.line
         elif shock.kind == "nuclear":  # level: the deliverable force, 1 a secure second strike (default)
             nuclear[after, i] = 1.0 if shock.level is None else shock.level
         elif shock.kind == "deployment":
@@ -270,7 +271,7 @@ def ideology_timeline(scenario: Scenario) -> pd.DataFrame:
     """Each actor's ideology (economy, militancy, line) from each step where it changes, as the model sees it.
 
     Read off the step grid, so a shock shows from the first step it reaches, and a regime
-    that ends shows its return to the position before it.
+    that ends shows what holds after it.
     """
     ex = exogenous(scenario)
     rows = []

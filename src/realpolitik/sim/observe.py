@@ -181,11 +181,11 @@ def observed_dyads(
 def record_correlation(observed: np.ndarray, predicted: np.ndarray) -> float:
     """Pearson correlation of a dyad's yearly series over the years history observed.
 
-    NaN where fewer than three years are observed or either series is constant there, since
-    a correlation is then undefined rather than zero.
+    NaN where fewer than three years are observed or either series is flat there (to within
+    rounding), since a correlation is then undefined rather than zero.
     """
     ok = ~np.isnan(observed)
     o, p = observed[ok], predicted[ok]
-    if ok.sum() < 3 or np.std(o) == 0 or np.std(p) == 0:
+    if ok.sum() < 3 or np.ptp(o) < 1e-12 or np.ptp(p) < 1e-12:
         return float("nan")
     return float(np.corrcoef(o, p)[0, 1])

@@ -59,6 +59,14 @@ SHOCK_KINDS: dict[str, tuple[str, ...]] = {
 IDEOLOGY_DIMENSIONS = ("economy", "militancy", "line")
 _SHOCK_KEYS = {"id", "kind", "actor", "target", "level", "start", "end", "description", "citation",
                *IDEOLOGY_DIMENSIONS}
+#: The keys a shock of each kind reads beyond id, kind, actor, start, description and citation.
+_KIND_KEYS: dict[str, set[str]] = {
+    "ideology": {"end", *IDEOLOGY_DIMENSIONS},
+    "nuclear": {"level"},
+    "deployment": {"target", "level", "end"},
+    "aid": {"target", "level", "end"},
+    "war": {"target", "end"},
+}
 _STEPS = {"quarter": 4, "month": 12, "year": 1}
 _TOP_KEYS = {"scenario", "parameters", "actors", "proximity", "shocks"}
 _SCENARIO_KEYS = {"name", "description", "start", "end", "step", "protected", "capability_citation",
@@ -309,8 +317,9 @@ def _unknown_keys(table: Mapping[str, Any], known: set[str], prefix: str, source
     """A key the loader does not read is an error, so that a misspelt one is not silently ignored."""
     unknown = sorted(set(table) - known)
     if unknown:
+        value = table[unknown[0]]  # a whole misnamed table would make the message unreadable: name it only
         raise _err(source, f"{prefix}{unknown[0]}", f"unknown key; known: {', '.join(sorted(known))}",
-                   table[unknown[0]])
+                   None if isinstance(value, (Mapping, list)) else value)
 
 
 def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
@@ -414,6 +423,11 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
         for needed in SHOCK_KINDS[kind]:
             if needed not in spec:
                 raise _err(source, f"{key}.{needed}", f"a {kind} shock needs '{needed}'")
+        unread = sorted(set(spec) - {"id", "kind", "actor", "start", "description", "citation"} - _KIND_KEYS[kind])
+        if unread:  # it would be read by nothing
+            raise _err(source, f"{key}.{unread[0]}",
+                       f"a {kind} shock takes no '{unread[0]}' (it reads {', '.join(sorted(_KIND_KEYS[kind]))})",
+                       spec[unread[0]])
         first = _date(spec.get("start"), f"{key}.start", source)
         last = None if spec.get("end") is None else _date(spec["end"], f"{key}.end", source, end=True)
         if last is not None and last < first:
@@ -429,10 +443,6 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
         values = {d: _number(spec[d], f"{key}.{d}", source, 0.0, 1.0) for d in IDEOLOGY_DIMENSIONS if d in spec}
         if kind == "ideology" and not values:
             raise _err(source, key, "an ideology shock needs economy, militancy and/or line")
-        if kind != "ideology" and values:  # it would be read by nothing
-            first_value = next(iter(values))
-            raise _err(source, f"{key}.{first_value}", f"only an ideology shock sets a position, not a {kind} shock",
-                       spec[first_value])
         level = None if "level" not in spec else _number(spec["level"], f"{key}.level", source, 0.0, 1.0)
         shocks.append(
             Shock(sid, kind, src, first, last, tgt, level, values.get("economy"), values.get("militancy"),
