@@ -106,7 +106,8 @@ def test_report_writes_html(tmp_path):
     assert "met (at least 70 %)" in page and all(html.escape(d) in page for d in TARGETS.values())
     assert "share with the 12 refits&#x27; weights" in page or "share with the 12 refits' weights" in page
     assert "The neighbours" in page and "Median correlation" in page
-    for figure in ("triangle.png", "network.png", "triangle-1975.png", "model.png", "neighbours.png"):
+    assert "The scenario&#x27;s ideology" in page or "The scenario's ideology" in page
+    for figure in ("triangle.png", "network.png", "triangle-1975.png", "model.png", "neighbours.png", "ideology.png"):
         assert (tmp_path / "r" / figure).stat().st_size > 5_000, figure
     assert "Structural balance" in page and "romantic_triangle" in page and "stable_marriage" in page
 

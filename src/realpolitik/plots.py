@@ -18,6 +18,7 @@ __all__ = [
     "PATTERN_COLOURS",
     "plot_driver_pulls",
     "plot_dyad_stance",
+    "plot_ideology",
     "plot_model_against_history",
     "plot_signed_network",
     "plot_triangle_diagram",
@@ -265,4 +266,27 @@ def plot_driver_pulls(pulls: pd.DataFrame, dyads: Sequence[tuple[str, str]], *, 
         ax.grid(axis="y", alpha=0.3)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     axes[0].set_title(title or "What pulls each stance: weighted drivers")
+    return fig
+
+
+def plot_ideology(timeline: pd.DataFrame, actors: Sequence[str], end: int, *, title: str | None = None) -> Figure:
+    """One panel per actor: its economy, practised militancy and professed line as steps (``ideology_timeline``).
+
+    ``end`` is the last year shown; where the line is the militancy the two curves coincide,
+    so a line set apart shows as a second curve.
+    """
+    fig = Figure(figsize=(11, 1.6 * len(actors)), layout="constrained")
+    axes = fig.subplots(len(actors), 1, sharex=True, squeeze=False)[:, 0]
+    styles = {"economy": ("#7f8c8d", "-", 1.4), "militancy": ("#c0392b", "-", 2.0), "line": ("#2c3e50", "--", 1.6)}
+    for ax, code in zip(axes, actors):
+        rows = timeline[timeline["actor"] == code]
+        years = [int(f[:4]) + (int(f[5:7]) - 1) / 12 for f in rows["from"]] + [end + 1]
+        for name, (colour, dash, width) in styles.items():
+            values = rows[name].tolist()
+            ax.step(years, values + values[-1:], where="post", color=colour, ls=dash, lw=width, label=name)
+        ax.set_ylim(-0.05, 1.05)
+        ax.set_ylabel(code)
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
+    axes[0].set_title(title or "Ideology: economy (0 command, 1 market), militancy practised, line professed")
     return fig

@@ -127,6 +127,7 @@ def _model_section(out: Path, observed: Relations, history: pd.DataFrame, runs: 
 bootstrap refits (<code>cold_war.refits.csv</code>: the calibration repeated on the training dyads drawn with
 replacement), so its shares carry how loosely the training years fix the weights.</p>"""
     neighbours = _neighbours_figure(out, ensemble, observed)
+    ideology = _ideology_figure(out, scenario)
     plot_driver_pulls(driver_pulls(ensemble, scenario, DRIVER_DYADS), DRIVER_DYADS).savefig(out / "drivers.png",
                                                                                             dpi=100)
     return f"""<h2>History against the model</h2>
@@ -143,7 +144,25 @@ only, run {runs} times (seed 0). The model's yearly triangle pattern matches his
 positive pulls draw the stance up, negative ones down, through the tanh of their sum
 (<code>realpolitik drivers</code> prints the numbers).</p>
 <img src="drivers.png" alt="Weighted pull of each driver on the core stances">
+{ideology}
 {neighbours}"""
+
+
+def _ideology_figure(out: Path, scenario) -> str:
+    """The scenario's ideological positions over time: the triangle and every state whose line is set apart."""
+    from .plots import plot_ideology
+    from .sim.model import ideology_timeline
+
+    timeline = ideology_timeline(scenario)
+    apart = set(timeline.loc[timeline["line"] != timeline["militancy"], "actor"])
+    actors = [c for c in scenario.codes if c in CORE or c in apart]
+    plot_ideology(timeline, actors, scenario.end).savefig(out / "ideology.png", dpi=90)
+    return """<h3>The scenario's ideology</h3>
+<p>The positions the model reads, as dated leadership and doctrine shocks move them: each state's economy, the
+militancy it practises toward the other camp (which sets hostility across camps) and the line its party professes
+within its own (which sets a schism within one); the line is drawn apart only where the scenario sets it apart
+(<code>realpolitik scenario --positions</code> lists them).</p>
+<img src="ideology.png" alt="Economy, militancy and line of the triangle and of the states whose line is set apart">"""
 
 
 def _neighbours_figure(out: Path, ensemble, observed: Relations) -> str:
