@@ -269,21 +269,23 @@ def plot_driver_pulls(pulls: pd.DataFrame, dyads: Sequence[tuple[str, str]], *, 
     return fig
 
 
-def plot_ideology(timeline: pd.DataFrame, actors: Sequence[str], end: int, *, title: str | None = None) -> Figure:
-    """One panel per actor: its economy, practised militancy and professed line as steps (``ideology_timeline``).
+def plot_ideology(times: np.ndarray, ideology: np.ndarray, codes: Sequence[str], actors: Sequence[str], *,
+                  title: str | None = None) -> Figure:
+    """One panel per actor: its economy, practised militancy and professed line on the model's step grid.
 
-    ``end`` is the last year shown; where the line is the militancy the two curves coincide,
-    so a line set apart shows as a second curve.
+    ``times`` and ``ideology`` are ``Exogenous.times`` and ``Exogenous.ideology`` (steps × states ×
+    (economy, militancy, line)); where the line is the militancy the two curves coincide, so a
+    line set apart shows as a second curve.
     """
     fig = Figure(figsize=(11, 1.6 * len(actors)), layout="constrained")
     axes = fig.subplots(len(actors), 1, sharex=True, squeeze=False)[:, 0]
-    styles = {"economy": ("#7f8c8d", "-", 1.4), "militancy": ("#c0392b", "-", 2.0), "line": ("#2c3e50", "--", 1.6)}
+    styles = (("economy", "#7f8c8d", "-", 1.4), ("militancy", "#c0392b", "-", 2.0), ("line", "#2c3e50", "--", 1.6))
+    edges = np.append(times, 2 * times[-1] - times[-2] if len(times) > 1 else times[-1] + 1)  # each step's span
     for ax, code in zip(axes, actors):
-        rows = timeline[timeline["actor"] == code]
-        years = [int(f[:4]) + (int(f[5:7]) - 1) / 12 for f in rows["from"]] + [end + 1]
-        for name, (colour, dash, width) in styles.items():
-            values = rows[name].tolist()
-            ax.step(years, values + values[-1:], where="post", color=colour, ls=dash, lw=width, label=name)
+        k = list(codes).index(code)
+        for column, (name, colour, dash, width) in enumerate(styles):
+            values = ideology[:, k, column]
+            ax.step(edges, np.append(values, values[-1]), where="post", color=colour, ls=dash, lw=width, label=name)
         ax.set_ylim(-0.05, 1.05)
         ax.set_ylabel(code)
         ax.grid(axis="y", alpha=0.3)

@@ -151,12 +151,12 @@ positive pulls draw the stance up, negative ones down, through the tanh of their
 def _ideology_figure(out: Path, scenario) -> str:
     """The scenario's ideological positions over time: the triangle and every state whose line is set apart."""
     from .plots import plot_ideology
-    from .sim.model import ideology_timeline
+    from .sim.model import exogenous
 
-    timeline = ideology_timeline(scenario)
-    apart = set(timeline.loc[timeline["line"] != timeline["militancy"], "actor"])
-    actors = [c for c in scenario.codes if c in CORE or c in apart]
-    plot_ideology(timeline, actors, scenario.end).savefig(out / "ideology.png", dpi=90)
+    ex = exogenous(scenario)
+    apart = (ex.ideology[:, :, 2] != ex.ideology[:, :, 1]).any(axis=0)
+    actors = [c for k, c in enumerate(ex.codes) if c in CORE or apart[k]]
+    plot_ideology(ex.times, ex.ideology, ex.codes, actors).savefig(out / "ideology.png", dpi=90)
     return """<h3>The scenario's ideology</h3>
 <p>The positions the model reads, as dated leadership and doctrine shocks move them: each state's economy, the
 militancy it practises toward the other camp (which sets hostility across camps) and the line its party professes

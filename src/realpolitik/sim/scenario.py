@@ -57,9 +57,8 @@ SHOCK_KINDS: dict[str, tuple[str, ...]] = {
     "war": ("target",),
 }
 IDEOLOGY_DIMENSIONS = ("economy", "militancy", "line")
-_SHOCK_KEYS = {"id", "kind", "actor", "target", "level", "start", "end", "description", "citation",
-               *IDEOLOGY_DIMENSIONS}
-#: The keys a shock of each kind reads beyond id, kind, actor, start, description and citation.
+#: The keys every shock reads, and those a shock of each kind reads beyond them.
+_COMMON_SHOCK_KEYS = {"id", "kind", "actor", "start", "description", "citation"}
 _KIND_KEYS: dict[str, set[str]] = {
     "ideology": {"end", *IDEOLOGY_DIMENSIONS},
     "nuclear": {"level"},
@@ -67,6 +66,7 @@ _KIND_KEYS: dict[str, set[str]] = {
     "aid": {"target", "level", "end"},
     "war": {"target", "end"},
 }
+_SHOCK_KEYS = _COMMON_SHOCK_KEYS.union(*_KIND_KEYS.values())
 _STEPS = {"quarter": 4, "month": 12, "year": 1}
 _TOP_KEYS = {"scenario", "parameters", "actors", "proximity", "shocks"}
 _SCENARIO_KEYS = {"name", "description", "start", "end", "step", "protected", "capability_citation",
@@ -423,7 +423,7 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
         for needed in SHOCK_KINDS[kind]:
             if needed not in spec:
                 raise _err(source, f"{key}.{needed}", f"a {kind} shock needs '{needed}'")
-        unread = sorted(set(spec) - {"id", "kind", "actor", "start", "description", "citation"} - _KIND_KEYS[kind])
+        unread = sorted(set(spec) - _COMMON_SHOCK_KEYS - _KIND_KEYS[kind])
         if unread:  # it would be read by nothing
             raise _err(source, f"{key}.{unread[0]}",
                        f"a {kind} shock takes no '{unread[0]}' (it reads {', '.join(sorted(_KIND_KEYS[kind]))})",
