@@ -89,8 +89,10 @@ class State(mesa.Agent):
         # ideology: affinity of my position with each state's, discounted by the threats I face from others
         economy, militancy, line = positions[:, 0], positions[:, 1], positions[:, 2]
         de = np.abs(economy[i] - economy)
-        dl = np.abs(line[i] - line)  # the gap in professed line; hostility across systems follows militancy
-        ideology = (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * dl) - de * militancy[i]
+        dm, dl = np.abs(militancy[i] - militancy), np.abs(line[i] - line)
+        # the professed line counts between two command economies; hostility across systems follows militancy
+        gap = dm + (1.0 - economy[i]) * (1.0 - economy) * (dl - dm)
+        ideology = (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * gap) - de * militancy[i]
         ideology *= 1.0 - np.minimum(1.0, theta.sum() - theta)  # threats from the others, not from j
 
         # coexistence: the shared interest of nuclear powers that do not preach revolution

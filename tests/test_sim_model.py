@@ -116,6 +116,17 @@ def test_the_professed_line_sets_the_schism_and_the_practised_militancy_the_host
     assert np.array_equal(ideology_affinity(np.c_[positions[:, :2], positions[:, 1]]), alike)
 
 
+def test_a_line_counts_in_proportion_to_both_states_being_command_economies():
+    # A professes a line 0.25 above the militancy it practises; B and C sit on A's militancy
+    positions = np.array([[0.0, 0.3, 0.55], [0.0, 0.3, 0.3], [0.5, 0.3, 0.3], [1.0, 0.3, 0.3]])
+    aff = ideology_affinity(positions)
+    plain = ideology_affinity(positions[:, :2])  # the same states without a line of their own
+    assert aff[0, 1] == pytest.approx(0.0) and plain[0, 1] == pytest.approx(1.0)  # between two parties: the line
+    # toward a mixed economy the line counts by (1 − e_A)(1 − e_C) = ½ of its gap: (1 − ½)·(1 − 4·0.125) − ½·0.3
+    assert aff[0, 2] == pytest.approx(0.5 * 0.5 - 0.5 * 0.3) and plain[0, 2] == pytest.approx(0.5 - 0.15)
+    assert aff[0, 3] == plain[0, 3] and aff[3, 0] == plain[3, 0]  # toward a market economy: no referent
+
+
 def test_a_militancy_shock_moves_the_line_with_it_unless_the_line_is_set_apart():
     sc = load_scenario()
     prc = sc.codes.index("PRC")
@@ -178,14 +189,20 @@ def test_a_regime_ends_back_to_what_holds_then_not_to_what_held_before_it():
     assert at(1960.25) == [0.3, 1.0] and at(1962) == [0.3, 0.3]  # the permanent shock of the same step stays
 
 
-@pytest.mark.xfail(strict=True, reason="known: a date is placed by day of year / 365.25, so in a leap year the 1st "
-                   "of October falls after the October step (China's bomb, 1964-10, and the urban reform, 1984-10, "
-                   "reach the model a quarter late); the fix changes the training inputs and awaits a refit")
 def test_a_shock_on_the_first_of_a_quarter_reaches_that_quarter_in_a_leap_year_too():
     sc = load_scenario()
     ex = exogenous(sc)
     prc = sc.codes.index("PRC")
-    assert ex.nuclear[np.searchsorted(ex.times, 1964.75), prc] > 0  # china-bomb, "1964-10"
+    assert ex.nuclear[np.searchsorted(ex.times, 1964.75), prc] > 0  # china-bomb, "1964-10", a leap year
+    assert ex.nuclear[np.searchsorted(ex.times, 1964.5), prc] == 0
+    monthly = exogenous(replace(sc, step="month"))
+    for year in (1964, 1965):  # 1 February and 1 March reach their own month's step, leap year or not
+        for month in (2, 3):
+            shock = Shock("probe", "nuclear", "IND", date(year, month, 1), level=0.5)
+            ex = exogenous(replace(sc, step="month", shocks=(*sc.shocks, shock)))
+            t = np.searchsorted(ex.times, year + (month - 1) / 12 - 1e-9)
+            assert ex.nuclear[t, sc.codes.index("IND")] == 0.5 and monthly.nuclear[t, sc.codes.index("IND")] == 0
+            assert ex.nuclear[t - 1, sc.codes.index("IND")] == 0
 
 
 def test_the_ideology_timeline_labels_each_change_by_its_step():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -229,7 +230,9 @@ def plot_records_against_history(
     fig = Figure(figsize=(3.1 * columns, 1.7 * rows + 0.6), layout="constrained")
     axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
     x = np.asarray(years) + 0.5
-    with np.errstate(invalid="ignore"):
+    with warnings.catch_warnings():  # a year without a record is NaN in every run: it stays a gap in the band
+        warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+        warnings.filterwarnings("ignore", "Mean of empty slice", RuntimeWarning)
         lo, hi = np.nanquantile(recorded, [0.05, 0.95], axis=0)
         mean = np.nanmean(recorded, axis=0)
     for k, ax in enumerate(axes):

@@ -19,13 +19,17 @@ capability relative to the strongest state, h_ij = max(0, −R_ij) is i's hostil
   scale), moved by dated leadership shocks. The line is the militancy unless the scenario
   sets it apart, for a party whose practice toward the other camp and whose doctrine within
   its own moved apart: one number could not hold China's turn toward Washington in 1969–72
-  while it denounced Moscow's "revisionism" (docs/scenario-audits.md). With Δe, Δℓ the
+  while it denounced Moscow's "revisionism" (docs/scenario-audits.md). With Δe, Δm, Δℓ the
   gaps between i and j,
 
-      I_ij = (1 − Δe)·max(−1, 1 − 2·SCHISM·Δℓ) − Δe·m_i,   SCHISM = 2.
+      I_ij = (1 − Δe)·max(−1, 1 − 2·SCHISM·g_ij) − Δe·m_i,   SCHISM = 2,
+      g_ij = Δm + (1 − e_i)(1 − e_j)·(Δℓ − Δm).
 
-  Within one economic system affinity falls with the gap in line and reaches −1 at a gap
-  of one half: the dispute over peaceful coexistence, de-Stalinisation and the Great
+  A line is a party's stand in the communist movement's own quarrel, so it has a referent
+  only toward another ruling communist party: the gap g reads the line in proportion to
+  both states being command economies, and the militancy elsewhere (where no line is set
+  apart, g = Δm = Δℓ). Within one economic system affinity falls with the gap and reaches
+  −1 at a gap of one half: the dispute over peaceful coexistence, de-Stalinisation and the Great
   Leap was the ideological core of the Sino-Soviet split (Zagoria 1962; Lüthi 2008), and
   a schism within a camp is fought harder than the quarrel with the other camp (Coser
   1956: the closer the relation, the more intense the conflict; the "revisionist"
@@ -149,6 +153,7 @@ Zagoria, D. S. (1962). *The Sino-Soviet Conflict, 1956-1961*. Princeton Universi
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -198,7 +203,8 @@ class Exogenous:
 
 
 def _decimal(d) -> float:
-    return d.year + (d.timetuple().tm_yday - 1) / 365.25
+    """A date as a decimal year on the months' grid, so the 1st of a month falls on its month's step in any year."""
+    return d.year + (d.month - 1 + (d.day - 1) / calendar.monthrange(d.year, d.month)[1]) / 12
 
 
 def exogenous(scenario: Scenario, *, start: float | None = None, end: float | None = None) -> Exogenous:
@@ -286,15 +292,21 @@ def ideology_timeline(scenario: Scenario) -> pd.DataFrame:
 
 
 def ideology_affinity(positions: np.ndarray) -> np.ndarray:
-    """I[i, j] = (1 − Δe)·max(−1, 1 − 2·SCHISM·Δℓ) − Δe·m_i for positions shaped n × (economy, militancy[, line]).
+    """I[i, j] = (1 − Δe)·max(−1, 1 − 2·SCHISM·g) − Δe·m_i for positions shaped n × (economy, militancy[, line]).
 
-    Without a line column the line is the militancy.
+    The gap g = Δm + (1 − e_i)(1 − e_j)(Δℓ − Δm) reads the line in proportion to both states
+    being command economies: a party's line in the communist movement's quarrel has a
+    referent only toward another ruling communist party, and the militancy gap stands in
+    elsewhere. Without a line column the line is the militancy, and g = Δm.
     """
     economy, militancy = positions[:, 0], positions[:, 1]
     line = positions[:, 2] if positions.shape[1] > 2 else militancy
     de = np.abs(economy[:, None] - economy[None, :])
+    dm = np.abs(militancy[:, None] - militancy[None, :])
     dl = np.abs(line[:, None] - line[None, :])
-    return (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * dl) - de * militancy[:, None]
+    both_command = (1.0 - economy[:, None]) * (1.0 - economy[None, :])
+    gap = dm + both_command * (dl - dm)
+    return (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * gap) - de * militancy[:, None]
 
 
 def coexistence_interest(nuclear: np.ndarray, militancy: np.ndarray) -> np.ndarray:

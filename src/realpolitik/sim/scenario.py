@@ -22,6 +22,7 @@ from .._errors import DataError
 __all__ = [
     "DRIVERS",
     "PARAMETERS",
+    "SHOCK_FIELDS",
     "SHOCK_KINDS",
     "Scenario",
     "ScenarioActor",
@@ -57,6 +58,9 @@ SHOCK_KINDS: dict[str, tuple[str, ...]] = {
     "war": ("target",),
 }
 IDEOLOGY_DIMENSIONS = ("economy", "militancy", "line")
+#: A shock's fields in the order the CLI's table and the web API list them.
+SHOCK_FIELDS = ("id", "kind", "actor", "target", "start", "end", "level", *IDEOLOGY_DIMENSIONS, "description",
+                "citation")
 #: The keys every shock reads, and those a shock of each kind reads beyond them.
 _COMMON_SHOCK_KEYS = {"id", "kind", "actor", "start", "description", "citation"}
 _KIND_KEYS: dict[str, set[str]] = {
@@ -151,10 +155,8 @@ class Scenario:
         ``start`` and ``end`` are the first and last day the shock covers (a date given as a
         year covers the year, one given as a month the month); an empty ``end`` never ends.
         """
-        columns = ["id", "kind", "actor", "target", "start", "end", "level", *IDEOLOGY_DIMENSIONS, "description",
-                   "citation"]
-        rows = [{c: getattr(s, c) for c in columns} for s in self.shocks]
-        frame = pd.DataFrame(rows, columns=columns)
+        rows = [{c: getattr(s, c) for c in SHOCK_FIELDS} for s in self.shocks]
+        frame = pd.DataFrame(rows, columns=list(SHOCK_FIELDS))
         for c in ("start", "end"):
             frame[c] = frame[c].map(lambda d: "" if d is None else d.isoformat())
         return frame

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from ..sim.scenario import PARAMETERS, Scenario
+from ..sim.scenario import PARAMETERS, SHOCK_FIELDS, Scenario
 from .references import references_of
 
 __all__ = ["capability_shares", "capability_source", "describe_scenario"]
@@ -22,21 +23,7 @@ def describe_scenario(scenario: Scenario) -> dict[str, object]:
         "end": scenario.end,
         "actors": [{"code": a.code, "name": a.name} for a in scenario.actors],
         "shocks": [
-            {
-                "id": s.id,
-                "kind": s.kind,
-                "actor": s.actor,
-                "target": s.target,
-                "start": s.start.isoformat(),
-                "end": None if s.end is None else s.end.isoformat(),
-                "level": s.level,
-                "economy": s.economy,
-                "militancy": s.militancy,
-                "line": s.line,
-                "description": s.description,
-                "citation": s.citation,
-                "references": references_of(s.citation),
-            }
+            {**{f: _json_value(getattr(s, f)) for f in SHOCK_FIELDS}, "references": references_of(s.citation)}
             for s in scenario.shocks
         ],
         "parameters": [
@@ -44,6 +31,11 @@ def describe_scenario(scenario: Scenario) -> dict[str, object]:
             for name, (lo, hi) in PARAMETERS.items()
         ],
     }
+
+
+def _json_value(value: object) -> object:
+    """Dates as ISO strings; everything else (numbers, strings, None for an unset field) as it is."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def capability_shares(scenario: Scenario, year: int) -> dict[str, float]:
