@@ -90,7 +90,7 @@ class State(mesa.Agent):
         economy, militancy, line = positions[:, 0], positions[:, 1], positions[:, 2]
         de = np.abs(economy[i] - economy)
         dm, dl = np.abs(militancy[i] - militancy), np.abs(line[i] - line)
-        # the professed line counts between two command economies; hostility across systems follows militancy
+        # the professed line counts in proportion to both being command economies; hostility across systems: militancy
         gap = dm + (1.0 - economy[i]) * (1.0 - economy) * (dl - dm)
         ideology = (1.0 - de) * np.maximum(-1.0, 1.0 - 2.0 * SCHISM * gap) - de * militancy[i]
         ideology *= 1.0 - np.minimum(1.0, theta.sum() - theta)  # threats from the others, not from j

@@ -124,7 +124,9 @@ def test_a_line_counts_in_proportion_to_both_states_being_command_economies():
     assert aff[0, 1] == pytest.approx(0.0) and plain[0, 1] == pytest.approx(1.0)  # between two parties: the line
     # toward a mixed economy the line counts by (1 − e_A)(1 − e_C) = ½ of its gap: (1 − ½)·(1 − 4·0.125) − ½·0.3
     assert aff[0, 2] == pytest.approx(0.5 * 0.5 - 0.5 * 0.3) and plain[0, 2] == pytest.approx(0.5 - 0.15)
-    assert aff[0, 3] == plain[0, 3] and aff[3, 0] == plain[3, 0]  # toward a market economy: no referent
+        # a mixed economy's own line has no referent toward a market economy: their militancies are alike
+    mixed = ideology_affinity(np.array([[0.5, 0.3, 0.8], [1.0, 0.3, 0.3]]))
+    assert mixed[0, 1] == pytest.approx(0.5 * 1.0 - 0.5 * 0.3)
 
 
 def test_a_militancy_shock_moves_the_line_with_it_unless_the_line_is_set_apart():
@@ -195,9 +197,14 @@ def test_a_shock_on_the_first_of_a_quarter_reaches_that_quarter_in_a_leap_year_t
     prc = sc.codes.index("PRC")
     assert ex.nuclear[np.searchsorted(ex.times, 1964.75), prc] > 0  # china-bomb, "1964-10", a leap year
     assert ex.nuclear[np.searchsorted(ex.times, 1964.5), prc] == 0
+    # a regime given to "1964-09" ends on its last day: it holds in the July quarter, not in October's
+    regime = Shock("probe", "deployment", "IND", date(1964, 4, 1), date(1964, 9, 30), target="PAK", level=0.5)
+    posted = exogenous(replace(sc, shocks=(*sc.shocks, regime))).deployment[:, sc.codes.index("IND"),
+                                                                           sc.codes.index("PAK")]
+    assert posted[np.searchsorted(ex.times, [1964.0, 1964.25, 1964.5, 1964.75])].tolist() == [0, 0.5, 0.5, 0]
     monthly = exogenous(replace(sc, step="month"))
-    for year in (1964, 1965):  # 1 February and 1 March reach their own month's step, leap year or not
-        for month in (2, 3):
+    for year in (1964, 1965):  # the 1st of a month reaches its own month's step, in a leap year and not
+        for month in (2, 3, 9, 10, 11, 12):
             shock = Shock("probe", "nuclear", "IND", date(year, month, 1), level=0.5)
             ex = exogenous(replace(sc, step="month", shocks=(*sc.shocks, shock)))
             t = np.searchsorted(ex.times, year + (month - 1) / 12 - 1e-9)
