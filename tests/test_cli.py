@@ -272,6 +272,17 @@ def test_profile_by_year_puts_the_dyad_years_a_change_hurts_most_first():
     assert "crps@threat=1.0000001" in close.stdout and "crps@threat=1.0000002" in close.stdout
 
 
+def test_profile_refit_holds_the_parameter_at_each_value_and_prints_the_refitted_weights():
+    out = run("profile", "threat", "--values", "0,0.8", "--refit", "--runs", "2", "--maxiter", "1", "--train-to",
+              "1951", "--dyads", "core", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    assert frame["threat"].tolist() == [0.0, 0.8] and list(frame.columns[:3]) == ["threat", "training_crps", "nfev"]
+    assert (frame["training_crps"] > 0).all() and {"ideology", "pivot", "sponsorship"} <= set(frame.columns)
+    both = run("profile", "threat", "--refit", "--by-year")
+    assert both.returncode != 0 and "cannot be combined with --by-year" in both.stderr
+
+
 def test_compare_gives_pattern_probabilities():
     out = run("compare", "--drop-shock", "soviet-aid-india", "--runs", "8", "--format", "csv")
     assert out.returncode == 0, out.stderr

@@ -21,6 +21,7 @@ from realpolitik.sim.calibrate import (
     crps,
     evaluate,
     profile,
+    refit_profile,
     target_outcomes,
     training_loss,
 )
@@ -630,6 +631,23 @@ def test_an_ordering_prior_holds_in_the_fit_and_its_refits_and_binds_where_the_s
     impossible = dict(kwargs, bounds={"threat": (0.0, 1.0), "ideology": (2.0, 4.0)})
     with pytest.raises(rp.RealpolitikError, match="cannot hold within their bounds"):
         calibrate(sc, history(), at_least=[("threat", "ideology")], **impossible)
+
+
+def test_a_refit_profile_holds_the_parameter_and_refits_the_others_as_calibrate_would():
+    sc = reference()
+    search = dict(train=(1949, 1955), runs=4, seed=5, maxiter=2, popsize=4, check_runs=8)
+    table = refit_profile(sc, history(), "threat", [0.0, 0.8], bounds={"threat": (0.0, 1.0), "ideology": (0.0, 4.0)},
+                          **search)
+    assert table["value"].tolist() == [0.0, 0.8] and table["threat"].tolist() == [0.0, 0.8]
+    assert (table["balance"] == sc.parameters["balance"]).all()  # not searched: kept
+    held = calibrate(sc.with_parameters(threat=0.8), history(), bounds={"ideology": (0.0, 4.0)}, **search)
+    assert table.loc[1, "ideology"] == held.parameters["ideology"] and table.loc[1, "loss"] == held.loss
+    with pytest.raises(rp.RealpolitikError, match="'charisma' is not a fitted parameter"):
+        refit_profile(sc, history(), "charisma", [1.0], **search)
+    with pytest.raises(rp.RealpolitikError, match="no other parameter"):
+        refit_profile(sc, history(), "threat", [1.0], bounds={"threat": (0.0, 1.0)}, **search)
+    with pytest.raises(rp.RealpolitikError, match="threat"):
+        refit_profile(sc, history(), "threat", [20.0], **search)  # out of the parameter's range
 
 
 def test_a_search_that_ends_outside_the_ordering_is_an_error_not_a_fit(monkeypatch):

@@ -694,10 +694,18 @@ def profile(
     directed: DirectedOption = False,
     by_year: Annotated[bool, typer.Option("--by-year", help="One row per dyad-year, those the change from the "
                                           "first value to the last hurts most first.")] = False,
+    refit: Annotated[bool, typer.Option(
+        "--refit", help="Refit every other weight at each value (a calibration per value): what the training "
+                        "years really charge for holding the parameter there.")] = False,
+    maxiter: Annotated[int, typer.Option("--maxiter", help="With --refit: generations of each search.")] = 60,
+    workers: Annotated[int, typer.Option("--workers", help="With --refit: processes per generation.")] = 1,
     fmt: FormatOption = Format.table,
     data: DataOption = None,
 ) -> None:
-    """Training CRPS of each dyad as one parameter varies, the others as shipped: who speaks for a driver."""
+    """Training CRPS of each dyad as one parameter varies, the others as shipped: who speaks for a driver.
+
+    With --refit, the training CRPS and the refitted weights at each value instead.
+    """
     from .sim.calibrate import profile as training_profile
 
     try:
@@ -707,9 +715,15 @@ def profile(
     grid = list(dict.fromkeys(grid))  # a value given twice is profiled once
     if not grid:
         raise RealpolitikError("--values needs at least one number")
+    if refit and by_year:
+        raise RealpolitikError("--refit gives one row per value; it cannot be combined with --by-year")
     scenario = _scenario(scenario_file, None, None)
     observed = _observed_history(data, scenario)
     chosen = _training_dyads(dyads, observed, scenario, train_to, min_events)
+    if refit:
+        _print_refit_profile(scenario, observed, parameter, grid, fmt, train=(scenario.start, train_to), runs=runs,
+                             seed=seed, dyads=chosen, directed=directed, maxiter=maxiter, workers=workers)
+        return
     table = training_profile(scenario, observed, parameter, grid, train=(scenario.start, train_to), runs=runs,
                              seed=seed, dyads=chosen, by_year=by_year, directed=directed)
     title = f"training CRPS by dyad, {scenario.start}-{train_to}, {runs} runs"
@@ -719,6 +733,21 @@ def profile(
     wide = table.pivot(index="dyad", columns="value", values="crps").reindex(table["dyad"].unique())
     wide.columns = [f"{parameter}={_label(v)}" for v in wide.columns]
     _emit(wide.reset_index(), fmt, title=title)
+
+
+def _print_refit_profile(scenario, observed, parameter: str, grid: list[float], fmt: Format, **search) -> None:
+    from rich.progress import Progress
+
+    from .sim.calibrate import refit_profile
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"refitting at each {parameter}", total=len(grid))
+        table = refit_profile(scenario, observed, parameter, grid,
+                              progress=lambda k: bar.update(task, completed=k), **search)
+    table = table.rename(columns={"value": parameter, "loss": "training_crps"}).drop(columns=["search_loss"])
+    train = search["train"]
+    _emit(table, fmt, title=f"{parameter} held, the other weights refitted on {train[0]}-{train[1]} "
+                            f"({search['runs']} runs per evaluation; training CRPS re-scored on 256 runs)")
 
 
 def _label(value: float) -> str:
