@@ -177,7 +177,7 @@ __all__ = [
     "threat_to",
 ]
 
-#: Within one economic system, the gap g (the line's between two command economies) at which affinity reaches −1 is ½.
+#: Within one economic system affinity reaches −1 at a gap g of 1 / (2·SCHISM) = ½ (in line, between two parties).
 SCHISM = 2.0
 #: The drivers summed inside the tanh of the target; reciprocity is mixed in outside it.
 TARGET_DRIVERS = ("ideology", "threat", "balance", "patronage", "coexistence", "pivot", "sponsorship")
