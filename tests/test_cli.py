@@ -278,6 +278,7 @@ def test_profile_refit_holds_the_parameter_at_each_value_and_prints_the_refitted
     assert out.returncode == 0, out.stderr
     frame = pd.read_csv(io.StringIO(out.stdout))
     assert frame["threat"].tolist() == [0.0, 0.8] and list(frame.columns[:3]) == ["threat", "training_crps", "nfev"]
+    assert len(frame.columns) == len(set(frame.columns)) == 3 + 10  # every other weight once
     assert (frame["training_crps"] > 0).all() and {"ideology", "pivot", "sponsorship"} <= set(frame.columns)
     both = run("profile", "threat", "--refit", "--by-year")
     assert both.returncode != 0 and "cannot be combined with --by-year" in both.stderr

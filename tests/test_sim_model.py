@@ -125,7 +125,7 @@ def test_a_line_counts_in_proportion_to_both_states_being_command_economies():
     assert aff[0, 1] == pytest.approx(0.0) and plain[0, 1] == pytest.approx(1.0)  # between two parties: the line
     # toward a mixed economy the line counts by (1 − e_A)(1 − e_C) = ½ of its gap: (1 − ½)·(1 − 4·0.125) − ½·0.3
     assert aff[0, 2] == pytest.approx(0.5 * 0.5 - 0.5 * 0.3) and plain[0, 2] == pytest.approx(0.5 - 0.15)
-        # a mixed economy's own line has no referent toward a market economy: their militancies are alike
+    # a mixed economy's own line has no referent toward a market economy: their militancies are alike
     mixed = ideology_affinity(np.array([[0.5, 0.3, 0.8], [1.0, 0.3, 0.3]]))
     assert mixed[0, 1] == pytest.approx(0.5 * 1.0 - 0.5 * 0.3)
 

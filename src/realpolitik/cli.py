@@ -744,7 +744,8 @@ def _print_refit_profile(scenario, observed, parameter: str, grid: list[float], 
         task = bar.add_task(f"refitting at each {parameter}", total=len(grid))
         table = refit_profile(scenario, observed, parameter, grid,
                               progress=lambda k: bar.update(task, completed=k), **search)
-    table = table.rename(columns={"value": parameter, "loss": "training_crps"}).drop(columns=["search_loss"])
+    table = table.rename(columns={"loss": "training_crps"})  # the held value is the parameter's own column
+    table = table[[parameter, "training_crps", "nfev", *(c for c in scenario.parameters if c != parameter)]]
     train = search["train"]
     _emit(table, fmt, title=f"{parameter} held, the other weights refitted on {train[0]}-{train[1]} "
                             f"({search['runs']} runs per evaluation; training CRPS re-scored on 256 runs)")
