@@ -326,6 +326,10 @@ def calibrate(
     ``at_least`` holds priors from outside the data as orderings: each pair (a, b) keeps the
     fitted weight a at or above the fitted weight b (a linear constraint of the search), for a
     choice the training years leave open (e.g. Walt's threat before ideology).
+
+    With ``workers`` > 1 scipy starts its pool with forkserver (on Python < 3.14, unless a start
+    method is set), which imports the calling script: call it under ``if __name__ == "__main__":``
+    or the script's body runs again beside the fit.
     """
     from scipy.optimize import differential_evolution
 
