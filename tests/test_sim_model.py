@@ -130,28 +130,6 @@ def test_a_line_counts_in_proportion_to_both_states_being_command_economies():
     assert mixed[0, 1] == pytest.approx(0.5 * 1.0 - 0.5 * 0.3)
 
 
-def test_a_militancy_shock_moves_the_line_with_it_unless_the_line_is_set_apart():
-    sc = load_scenario()
-    prc = sc.codes.index("PRC")
-    actors = list(sc.actors)
-    actors[prc] = replace(actors[prc], militancy=0.8, line=0.95)
-    shocks = [s for s in sc.shocks if not (s.actor == "PRC" and s.kind == "ideology")] + [
-        Shock("coexist", "ideology", "PRC", date(1955, 4, 1), militancy=0.5),
-        Shock("polemic", "ideology", "PRC", date(1960, 1, 1), line=1.0),
-        Shock("interlude", "ideology", "PRC", date(1962, 1, 1), date(1964, 12, 31), militancy=0.2),
-    ]
-    ex = exogenous(replace(sc, actors=tuple(actors), shocks=tuple(sorted(shocks, key=lambda s: s.start))))
-
-    def at(year):
-        return ex.ideology[np.searchsorted(ex.times, year), prc, 1:].tolist()
-
-    assert at(1950) == [0.8, 0.95]  # the actor's own line
-    assert at(1956) == [0.5, 0.5]  # a militancy shock without a line moves both
-    assert at(1961) == [0.5, 1.0]  # a line shock moves the line alone
-    assert at(1963) == [0.2, 0.2]
-    assert at(1966) == [0.5, 1.0]  # the interlude ends: both back to where they were
-
-
 def _prc_ideology(sc, shocks, **actor):
     """The PRC's (militancy, line) per step, with its own ideology shocks replaced by ``shocks``."""
     prc = sc.codes.index("PRC")
@@ -160,6 +138,23 @@ def _prc_ideology(sc, shocks, **actor):
     kept = [s for s in sc.shocks if not (s.actor == "PRC" and s.kind == "ideology")]
     ex = exogenous(replace(sc, actors=tuple(actors), shocks=tuple(sorted(kept + shocks, key=lambda s: s.start))))
     return ex, ex.ideology[:, prc, 1:]
+
+
+def test_a_militancy_shock_moves_the_line_with_it_unless_the_line_is_set_apart():
+    ex, ml = _prc_ideology(load_scenario(), [
+        Shock("coexist", "ideology", "PRC", date(1955, 4, 1), militancy=0.5),
+        Shock("polemic", "ideology", "PRC", date(1960, 1, 1), line=1.0),
+        Shock("interlude", "ideology", "PRC", date(1962, 1, 1), date(1964, 12, 31), militancy=0.2),
+    ], militancy=0.8, line=0.95)
+
+    def at(year):
+        return ml[np.searchsorted(ex.times, year)].tolist()
+
+    assert at(1950) == [0.8, 0.95]  # the actor's own line
+    assert at(1956) == [0.5, 0.5]  # a militancy shock without a line moves both
+    assert at(1961) == [0.5, 1.0]  # a line shock moves the line alone
+    assert at(1963) == [0.2, 0.2]
+    assert at(1966) == [0.5, 1.0]  # the interlude ends: both back to where they were
 
 
 def test_shocks_on_one_date_give_the_same_positions_in_either_order_and_the_line_shock_is_kept():

@@ -722,7 +722,8 @@ def profile(
     chosen = _training_dyads(dyads, observed, scenario, train_to, min_events)
     if refit:
         _print_refit_profile(scenario, observed, parameter, grid, fmt, train=(scenario.start, train_to), runs=runs,
-                             seed=seed, dyads=chosen, directed=directed, maxiter=maxiter, workers=workers)
+                             seed=seed, dyads=chosen, directed=directed, maxiter=maxiter, workers=workers,
+                             check_runs=256)
         return
     table = training_profile(scenario, observed, parameter, grid, train=(scenario.start, train_to), runs=runs,
                              seed=seed, dyads=chosen, by_year=by_year, directed=directed)
@@ -746,9 +747,9 @@ def _print_refit_profile(scenario, observed, parameter: str, grid: list[float], 
                               progress=lambda k: bar.update(task, completed=k), **search)
     table = table.rename(columns={"loss": "training_crps"})  # the held value is the parameter's own column
     table = table[[parameter, "training_crps", "nfev", *(c for c in scenario.parameters if c != parameter)]]
-    train = search["train"]
-    _emit(table, fmt, title=f"{parameter} held, the other weights refitted on {train[0]}-{train[1]} "
-                            f"({search['runs']} runs per evaluation; training CRPS re-scored on 256 runs)")
+    (first, last), runs, check = search["train"], search["runs"], search["check_runs"]
+    _emit(table, fmt, title=f"{parameter} held, the other weights refitted on {first}-{last} ({runs} runs per "
+                            f"evaluation; training CRPS re-scored on {check} runs)")
 
 
 def _label(value: float) -> str:

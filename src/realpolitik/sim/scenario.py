@@ -410,9 +410,8 @@ def _parse(doc: Mapping[str, Any], source: str) -> Scenario:
         key = f"shocks[{i}]"
         if not isinstance(spec, Mapping):
             raise _err(source, key, "must be a table", spec)
-        unknown = set(spec) - _SHOCK_KEYS
-        if unknown:
-            raise _err(source, f"{key}.{sorted(unknown)[0]}", "unknown key", spec[sorted(unknown)[0]])
+        _unknown_keys(spec, _SHOCK_KEYS, f"{key}.", source)
+
         sid = spec.get("id")
         if not isinstance(sid, str) or not sid:
             raise _err(source, f"{key}.id", "every shock needs an id", sid)
